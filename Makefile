@@ -1,0 +1,41 @@
+# infraprep — `make run` opens the study home, `make test` runs the whole suite.
+# Both create .venv on first use. The test install puts the CPU build of torch in first so that
+# resolving the labs' `torch` requirement never pulls a multi-GB CUDA build.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+TORCH  ?= torch==2.13.0
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast lint diagrams bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install whenever pyproject.toml changes.
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet "$(TORCH)"
+	$(BIN)/pip install --quiet -e ".[labs,test]"
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/infraprep
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/infraprep lint
+	$(BIN)/ruff check src tests
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

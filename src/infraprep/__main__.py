@@ -1,0 +1,3 @@
+from infraprep.cli.app import main
+
+main()

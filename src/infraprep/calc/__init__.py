@@ -1,0 +1,1 @@
+"""Pure analytic models (no numpy, fast to import): the numbers a candidate derives on a whiteboard."""

@@ -1,0 +1,1 @@
+"""Discrete-event and Monte Carlo simulators built on :mod:`infraprep.calc`."""
