@@ -1,0 +1,19 @@
+"""The candidate's SQLite store (WAL): attempts, review cards, sessions, per-question state."""
+
+from infraprep.store.attempts import ATTEMPT_KINDS, Attempt, list_attempts, record_attempt
+from infraprep.store.db import SCHEMA_VERSION, Store
+from infraprep.store.state import due_cards, get_card, hints_revealed, put_card, reveal_hint
+
+__all__ = [
+    "ATTEMPT_KINDS",
+    "SCHEMA_VERSION",
+    "Attempt",
+    "Store",
+    "due_cards",
+    "get_card",
+    "hints_revealed",
+    "list_attempts",
+    "put_card",
+    "record_attempt",
+    "reveal_hint",
+]
