@@ -1,0 +1,83 @@
+"""The ``infraprep`` command: one registry of every sub-command, and error handling.
+
+Bad input never shows a traceback: an :class:`~infraprep.errors.InfraprepError` or a usage error
+prints one line on stderr and exits 2. Heavy libraries (torch, numba, triton, matplotlib, numpy) are
+never imported at start-up (``tests/cli/test_startup.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from infraprep import __version__
+from infraprep.cli import calc, study, workspace
+from infraprep.cli.output import JSON_HELP, error_console
+from infraprep.errors import InfraprepError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Seven-round AI-infrastructure interview preparation: every number computed, every answer executable.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infraprep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """With no command: the study home."""
+    if ctx.invoked_subcommand is None:
+        study.home(as_json)
+
+
+app.command("rounds")(study.rounds)
+app.command("round")(study.round_view)
+app.command("question")(study.question)
+app.command("competencies")(study.competencies)
+app.command("init")(workspace.init)
+app.command("progress")(workspace.progress)
+app.command("lint")(workspace.lint)
+app.add_typer(calc.app, name="calc")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning expected errors into one line and an exit code."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="infraprep", standalone_mode=False)
+    except InfraprepError as exc:
+        _fail(str(exc), exc.exit_code)
+    except click.UsageError as exc:
+        hint = f" (see 'infraprep {exc.ctx.command_path.partition(' ')[2]} --help')".replace("  ", " ") if exc.ctx else ""
+        _fail(exc.format_message() + hint, 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        _fail("aborted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except OSError as exc:  # a file the user named or the workspace cannot be read or written
+        _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), 1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    error_console.print(f"infraprep: error: {' '.join(message.split())}", markup=False, soft_wrap=True)
+    sys.exit(code)
