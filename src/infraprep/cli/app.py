@@ -14,7 +14,7 @@ import click
 import typer
 
 from infraprep import __version__
-from infraprep.cli import calc, study, workspace
+from infraprep.cli import calc, lab, sim, study, workspace
 from infraprep.cli.output import JSON_HELP, error_console
 from infraprep.errors import InfraprepError
 
@@ -53,6 +53,8 @@ app.command("init")(workspace.init)
 app.command("progress")(workspace.progress)
 app.command("lint")(workspace.lint)
 app.add_typer(calc.app, name="calc")
+app.add_typer(lab.app, name="lab")
+app.add_typer(sim.app, name="sim")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -62,6 +64,8 @@ def main(argv: list[str] | None = None) -> None:
         code = command.main(args=argv, prog_name="infraprep", standalone_mode=False)
     except InfraprepError as exc:
         _fail(str(exc), exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError:
+        sys.exit(0)  # a group called bare: its help is already printed
     except click.UsageError as exc:
         hint = f" (see 'infraprep {exc.ctx.command_path.partition(' ')[2]} --help')".replace("  ", " ") if exc.ctx else ""
         _fail(exc.format_message() + hint, 2)
