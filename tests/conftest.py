@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from infraprep.cli.app import main
+os.environ.setdefault("COLUMNS", "200")  # before rich's console exists: no wrapping inside asserted text
+
+from infraprep.cli.app import main  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Labs: real implementations on real engines, measured side by side.")
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Labs: real implementations on real engines, measured side by side.")
 
 # Each module registers its commands on `app` when imported (keep this list sorted).

@@ -7,6 +7,6 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Simulators: discrete-event and Monte Carlo models of the dynamics.")
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Simulators: discrete-event and Monte Carlo models of the dynamics.")
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
