@@ -56,6 +56,13 @@ class Accelerator:
         """
         return self.peak(dtype) / self.hbm_bandwidth
 
+    def attainable(self, intensity: float, dtype: str = "bf16") -> float:
+        """Roofline attainable FLOP/s at ``intensity`` FLOP/byte: min(peak, intensity × HBM bandwidth)
+        (Williams, Waterman and Patterson, "Roofline", CACM 52(4), 2009)."""
+        if intensity <= 0:
+            raise InvalidValue("intensity", intensity, "a positive FLOP/byte ratio")
+        return min(self.peak(dtype), intensity * self.hbm_bandwidth)
+
     def to_dict(self) -> dict:
         return {
             "name": self.name,

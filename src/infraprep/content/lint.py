@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from infraprep.content.drills import parse_drills
 from infraprep.content.loader import Content, load_content
 from infraprep.content.model import Problem
 from infraprep.content.parser import ID_PATTERN, links_in
@@ -39,6 +40,7 @@ def lint(root: Path | None = None, min_per_competency: int = 1) -> list[Problem]
     problems += _questions(content)
     problems += _links(content)
     problems += _coverage(content, min_per_competency)
+    problems += _drills(content)
     return sorted(set(problems))
 
 
@@ -101,6 +103,24 @@ def _links(content: Content) -> list[Problem]:
                     continue
                 if not (md.parent / target.split("#", 1)[0]).exists():
                     problems.append(Problem(md, line, f"broken link: {target}"))
+    return problems
+
+
+def _drills(content: Content) -> list[Problem]:
+    """Authored drill items (``drills.md``): parse errors, unknown competencies, ids clashing."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for rnd in ROUNDS:
+        items, found = parse_drills(content.root / rnd.slug / "drills.md")
+        problems += found
+        for item in items:
+            if item.competency not in COMPETENCY_IDS:
+                problems.append(Problem(item.path, item.line, f"{item.id}: unknown competency id {item.competency!r}"))
+            if int(item.id[1]) != rnd.number:
+                problems.append(Problem(item.path, item.line, f"{item.id}: id says round {item.id[1]} but the file is round {rnd.number}"))
+            if item.id in seen:
+                problems.append(Problem(item.path, item.line, f"{item.id}: duplicate drill id"))
+            seen.add(item.id)
     return problems
 
 

@@ -1,0 +1,3 @@
+"""Parametric drill generators, one module per round; importing this package registers them all."""
+
+from infraprep.practice.drills.templates import round2, round3  # noqa: F401

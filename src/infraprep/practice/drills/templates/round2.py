@@ -1,0 +1,41 @@
+"""Round 2 drills: rooflines and ridge points from the accelerator catalogue."""
+
+from __future__ import annotations
+
+import random
+
+from infraprep.calc.hardware import get_accelerator
+from infraprep.calc.units import format_bandwidth, format_flops
+from infraprep.practice.drills.model import Drill
+from infraprep.practice.drills.registry import template
+
+_GPUS = ("a100-80gb", "h100-sxm", "h200", "b200", "mi300x")
+
+
+@template("r2.ridge-point", "r2.fp8", "Roofline ridge point of a GPU for BF16 or FP8")
+def ridge_point(rng: random.Random) -> Drill:
+    gpu = get_accelerator(rng.choice([g for g in _GPUS if g != "a100-80gb"]))
+    dtype = rng.choice(("bf16", "fp8"))
+    peak, bw = gpu.peak(dtype), gpu.hbm_bandwidth
+    return Drill(
+        f"{gpu.display}: dense {dtype.upper()} peak {format_flops(peak, rate=True)}, HBM "
+        f"{format_bandwidth(bw)}. Above what arithmetic intensity (FLOP/byte) is a kernel compute-bound?",
+        "ratio", expected=gpu.ridge_point(dtype), tolerance=0.03,
+        explain=f"ridge = peak / bandwidth = {peak:.4g} / {bw:.4g} = {gpu.ridge_point(dtype):.1f} FLOP/byte",
+    )
+
+
+@template("r2.roofline-attainable", "r2.operator-fusion", "Attainable FLOP/s of a kernel on the roofline")
+def attainable(rng: random.Random) -> Drill:
+    gpu = get_accelerator(rng.choice(_GPUS))
+    intensity = rng.choice((0.25, 0.5, 1, 2, 8, 32, 64, 128, 512, 1024))
+    value = gpu.attainable(intensity)
+    bound = "memory" if value < gpu.peak("bf16") else "compute"
+    return Drill(
+        f"A BF16 kernel does {intensity} FLOP per byte of HBM traffic on a {gpu.display} "
+        f"({format_flops(gpu.peak('bf16'), rate=True)} dense, {format_bandwidth(gpu.hbm_bandwidth)}). "
+        "What FLOP/s can it attain at best? (answer like 1.2 TFLOP/s)",
+        "flop_rate", expected=value, tolerance=0.03,
+        explain=f"attainable = min(peak, I × BW) = min({gpu.peak('bf16'):.4g}, {intensity} × {gpu.hbm_bandwidth:.4g}) "
+        f"= {value:.4g} FLOP/s ({bound}-bound; Williams et al. 2009)",
+    )
