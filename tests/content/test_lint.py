@@ -29,6 +29,10 @@ def tree(tmp_path: Path) -> Path:
             text += _question(qid, comp.id)
             (folder / "solutions" / f"{qid}.md").write_text(ANSWER)
         (folder / "questions.md").write_text(text)
+        rubric = "# Rubric\n\n" + "".join(
+            f"## {c.id} · name\n\n1. poor\n2. partial\n3. good\n4. excellent\n\n" for c in competencies_of(rnd.number)
+        )
+        (folder / "mock-interviews" / "rubric.md").write_text(rubric)
     return tmp_path
 
 
@@ -96,10 +100,10 @@ def test_coverage_and_missing_structure(tree):
     folder = tree / "round-3-distributed-training"
     text = (folder / "questions.md").read_text()
     (folder / "questions.md").write_text(text.split("## r3-q04")[0])
-    (folder / "mock-interviews").rmdir()
+    (folder / "whiteboard").rmdir()
     assert problems(tree) == [
         "round-3-distributed-training/questions.md:1: coverage: competency r3.dualpipe has 0 question(s), needs at least 1",
-        "round-3-distributed-training/questions.md:1: round folder lacks mock-interviews/",
+        "round-3-distributed-training/questions.md:1: round folder lacks whiteboard/",
     ]
     assert len(lint(tree, min_per_competency=2)) == 1 + 28
 
@@ -109,4 +113,15 @@ def test_parse_errors_are_lint_errors(tree):
     assert problems(tree) == [
         "round-1-systems-coding/questions.md:1: coverage: competency r1.lockfree has 0 question(s), needs at least 1",
         "round-1-systems-coding/questions.md:5: r1-q01: difficulty must be 1, 2 or 3, got 'difficulty one'"
+    ]
+
+
+def test_rubric_defects(tree):
+    path = tree / "round-6-resilience/mock-interviews/rubric.md"
+    edit(path, "## r6.mtbf · name\n\n1. poor\n2. partial\n3. good\n4. excellent\n", "## r6.mtbf · name\n\n1. poor\n")
+    edit(path, "## r6.gang-scheduling", "## r5.kv-growth")
+    assert problems(tree) == [
+        "round-6-resilience/mock-interviews/rubric.md:1: rubric has no section for r6.gang-scheduling",
+        "round-6-resilience/mock-interviews/rubric.md:3: r5.kv-growth is not a competency of round 6",
+        "round-6-resilience/mock-interviews/rubric.md:18: r6.mtbf: needs 4 anchors (1-4), found 1",
     ]

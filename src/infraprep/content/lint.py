@@ -9,7 +9,9 @@ Checks, each with a fixture in ``tests/content/test_lint.py``:
 * no hints;
 * a missing answer link, a missing answer file, or an answer under :data:`MIN_ANSWER_WORDS` words;
 * a broken relative link in any Markdown file of a round;
-* coverage: a competency with fewer than ``min_per_competency`` questions.
+* coverage: a competency with fewer than ``min_per_competency`` questions;
+* authored drills (``drills.md``) and the mock rubric (``mock-interviews/rubric.md``: four anchors
+  for each of the round's competencies).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from infraprep.content.drills import parse_drills
 from infraprep.content.loader import Content, load_content
 from infraprep.content.model import Problem
 from infraprep.content.parser import ID_PATTERN, links_in
+from infraprep.content.rubric import parse_rubric
 from infraprep.content.spine import COMPETENCIES, COMPETENCY_IDS, ROUNDS
 from infraprep.errors import nearest
 
@@ -41,6 +44,8 @@ def lint(root: Path | None = None, min_per_competency: int = 1) -> list[Problem]
     problems += _links(content)
     problems += _coverage(content, min_per_competency)
     problems += _drills(content)
+    for rnd in ROUNDS:
+        problems += parse_rubric(content.root / rnd.slug / "mock-interviews" / "rubric.md", rnd)[1]
     return sorted(set(problems))
 
 
