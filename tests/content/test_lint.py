@@ -123,5 +123,5 @@ def test_rubric_defects(tree):
     assert problems(tree) == [
         "round-6-resilience/mock-interviews/rubric.md:1: rubric has no section for r6.gang-scheduling",
         "round-6-resilience/mock-interviews/rubric.md:3: r5.kv-growth is not a competency of round 6",
-        "round-6-resilience/mock-interviews/rubric.md:18: r6.mtbf: needs 4 anchors (1-4), found 1",
+        "round-6-resilience/mock-interviews/rubric.md:24: r6.mtbf: needs 4 anchors (1-4), found 1",
     ]
