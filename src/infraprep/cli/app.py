@@ -14,7 +14,7 @@ import click
 import typer
 
 from infraprep import __version__
-from infraprep.cli import calc, lab, mock, practice, sim, study, workspace
+from infraprep.cli import calc, export, lab, mock, practice, sim, study, workspace
 from infraprep.cli.output import JSON_HELP, error_console
 from infraprep.errors import InfraprepError
 
@@ -54,7 +54,9 @@ app.command("init")(workspace.init)
 app.command("progress")(workspace.progress)
 app.command("lint")(workspace.lint)
 app.command("drill")(practice.drill)
+app.command("review")(practice.review)
 app.add_typer(mock.app, name="mock")
+app.add_typer(export.app, name="export")
 app.add_typer(calc.app, name="calc")
 app.add_typer(lab.app, name="lab")
 app.add_typer(sim.app, name="sim")

@@ -79,3 +79,82 @@ def drill(
         emit_json({"seed": seed, "score": score, "drills": [r.to_dict() for r in results]})
         return
     console.print(f"Score {score:.0%} over {len(results)} drill(s) (seed {seed}; replay with --seed {seed}).")
+
+
+def review(
+    limit: Annotated[int, typer.Option(min=1, help="At most this many cards.")] = 20,
+    answers: Annotated[
+        str | None, typer.Option(help="Non-interactive: one line per card (a grade for questions, an answer for drills).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the spaced-repetition cards that are due (questions: self-graded; drills: auto-graded)."""
+    from infraprep.content.loader import load_content
+    from infraprep.errors import UnknownName
+    from infraprep.practice.drills import generate, grade_and_record
+    from infraprep.practice.progress import GRADE_SCORES
+    from infraprep.practice.review import is_question_card
+    from infraprep.practice.review import review as schedule
+    from infraprep.practice.workspace import find_workspace
+    from infraprep.store.attempts import Attempt, record_attempt
+    from infraprep.store.state import due_cards
+
+    given = iter(_answer_lines(answers)) if answers is not None else None
+    content = load_content()
+    done = []
+
+    def ask(prompt: str) -> str | None:
+        if given is not None:
+            return next(given, None)
+        try:
+            return console.input(prompt)
+        except EOFError:
+            return None
+
+    with find_workspace().open_store() as store:
+        due = due_cards(store)[:limit]
+        if not due and not as_json:
+            console.print("No cards due. Practise with: infraprep drill, or grade questions with infraprep question ID --grade")
+        for card in due:
+            if is_question_card(card):
+                try:
+                    q = content.question(card)
+                except UnknownName:
+                    continue  # a question removed from the bank: nothing to review
+                if not as_json:
+                    console.rule(f"Review · {q.id} · {q.title}", align="left")
+                    console.print(q.prompt, markup=False)
+                    if given is None:
+                        ask("[dim](Enter reveals the model answer)[/dim] ")
+                        from rich.markdown import Markdown
+
+                        from infraprep.content.render import render_answer
+
+                        console.print(Markdown(render_answer(q)))
+                grade = None
+                while grade not in GRADE_SCORES:
+                    grade = ask("Grade (again/hard/good/easy): ")
+                    if grade is None:
+                        break
+                    grade = grade.strip().lower()
+                if grade is None:
+                    break
+                for cid in q.competencies:
+                    record_attempt(store, Attempt("question", q.id, cid, q.round, GRADE_SCORES[grade], grade))
+                due_at = schedule(store, q.id, grade)
+                done.append({"card": card, "kind": "question", "grade": grade, "next_review": due_at.isoformat()})
+            else:
+                item = generate(card, random.SystemRandom().randrange(1 << 30))
+                if not as_json:
+                    _show_drill(len(done) + 1, len(due), item)
+                text = ask("> ")
+                if text is None:
+                    break
+                result = grade_and_record(store, item, text)
+                if not as_json:
+                    console.print(result.message, markup=False)
+                done.append({"card": card, "kind": "drill", "verdict": result.verdict, "score": result.score})
+    if as_json:
+        emit_json({"reviewed": done, "due_before": len(due)})
+    elif done:
+        console.print(f"Reviewed {len(done)} card(s).")

@@ -31,43 +31,49 @@ def init(
     console.print(f"Commands run inside it use it; elsewhere set INFRAPREP_HOME={report.workspace.root}")
 
 
-def progress(as_json: JsonFlag = False) -> None:
-    """Attempts and mastery per round and competency; ticks the workspace README's checkboxes."""
+def progress(
+    plot: Annotated[Path | None, typer.Option(help="Also write a chart (.svg, .png or .pdf).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Mastery per competency, attempts by kind, reviews due, streak, weakest competencies; ticks the
+    workspace README's checkboxes."""
+    from infraprep.store.state import due_cards
+
     workspace = find_workspace()
     with workspace.open_store() as store:
-        rows = mastery.competency_progress(list_attempts(store))
+        attempts = list_attempts(store)
+        report = mastery.progress_report(attempts, len(due_cards(store)))
+    rows = report.competencies
     changed = mastery.sync_readme(workspace.readme, {p.competency.id for p in rows if p.mastered})
+    chart = None
+    if plot is not None:
+        from infraprep.practice.plots import plot_progress
+
+        chart = plot_progress(report, attempts, plot)
     if as_json:
-        emit_json(
-            {
-                "workspace": str(workspace.root),
-                "rule": {
-                    "window": mastery.WINDOW,
-                    "min_attempts": mastery.MIN_ATTEMPTS,
-                    "threshold": mastery.THRESHOLD,
-                    "min_kinds": mastery.MIN_KINDS,
-                },
-                "competencies": [p.to_dict() for p in rows],
-                "readme_changed": changed,
-            }
-        )
+        emit_json({"workspace": str(workspace.root), **report.to_dict(), "readme_changed": changed,
+                   "plot": str(chart) if chart else None})
         return
     table = Table("Round", "Competency", "Attempts", "By kind", "Mastery", "✓")
     for p in rows:
         kinds = " ".join(f"{k}:{n}" for k, n in sorted(p.by_kind.items())) or "—"
-        table.add_row(str(p.competency.round), f"{p.competency.id}", str(p.attempts), kinds, percent(p.score),
+        table.add_row(str(p.competency.round), p.competency.id, str(p.attempts), kinds, percent(p.score),
                       "✓" if p.mastered else "")
     console.print(table)
-    for rnd in ROUNDS:
-        done = sum(p.mastered for p in rows if p.competency.round == rnd.number)
-        console.print(f"Round {rnd.number}: {done}/4 mastered", end="   ")
-    console.print()
+    console.print("   ".join(f"Round {r.number}: {sum(p.mastered for p in rows if p.competency.round == r.number)}/4"
+                             for r in ROUNDS))
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.attempts_by_kind.items())) or "none yet"
+    console.print(f"Attempts: {kinds}.  Reviews due: {report.reviews_due}.  Streak: {report.streak_days} day(s).")
+    if report.weakest:
+        console.print("Weakest: " + ", ".join(f"{p.competency.id} ({percent(p.score)})" for p in report.weakest))
     console.print(
         f"Mastery rule: mean ≥ {mastery.THRESHOLD:.0%} over the last {mastery.WINDOW} graded attempts "
         f"(at least {mastery.MIN_ATTEMPTS}, from ≥ {mastery.MIN_KINDS} kinds of activity)."
     )
     if changed:
         console.print(f"Updated {workspace.readme}: {', '.join(changed)}")
+    if chart:
+        console.print(f"Chart: {chart}")
 
 
 def lint(

@@ -29,7 +29,9 @@ __all__ = [
     "THRESHOLD",
     "WINDOW",
     "CompetencyProgress",
+    "ProgressReport",
     "competency_progress",
+    "progress_report",
     "sync_readme",
 ]
 
@@ -120,3 +122,40 @@ def sync_readme(readme: Path, mastered: set[str]) -> list[str]:
         tmp.write_text("".join(lines), encoding="utf-8")
         tmp.replace(readme)
     return changed
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Everything ``infraprep progress`` shows."""
+
+    competencies: list[CompetencyProgress]
+    attempts_by_kind: dict[str, int]
+    reviews_due: int
+    streak_days: int
+
+    @property
+    def weakest(self) -> list[CompetencyProgress]:
+        """Up to three unmastered competencies: the lowest scored first, then the never-graded ones."""
+        open_ = [p for p in self.competencies if not p.mastered]
+        return sorted(open_, key=lambda p: (p.score is None, p.score or 0.0, p.attempts))[:3]
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": {"window": WINDOW, "min_attempts": MIN_ATTEMPTS, "threshold": THRESHOLD, "min_kinds": MIN_KINDS},
+            "competencies": [p.to_dict() for p in self.competencies],
+            "attempts_by_kind": self.attempts_by_kind,
+            "reviews_due": self.reviews_due,
+            "streak_days": self.streak_days,
+            "weakest": [p.competency.id for p in self.weakest],
+        }
+
+
+def progress_report(attempts: list[Attempt], reviews_due: int) -> ProgressReport:
+    from infraprep.practice.streak import streak_days
+
+    return ProgressReport(
+        competencies=competency_progress(attempts),
+        attempts_by_kind=dict(Counter(a.kind for a in attempts)),
+        reviews_due=reviews_due,
+        streak_days=streak_days([a.created_at for a in attempts]),
+    )

@@ -12,7 +12,7 @@ from infraprep.errors import InvalidValue
 from infraprep.store.db import Store
 from infraprep.store.state import get_card, put_card
 
-__all__ = ["GRADES", "review"]
+__all__ = ["GRADES", "is_question_card", "review"]
 
 GRADES = ("again", "hard", "good", "easy")
 
@@ -30,3 +30,10 @@ def review(store: Store, card_id: str, grade: str, when: datetime | None = None)
     card, _log = scheduler.review_card(card, getattr(Rating, grade.capitalize()), when)
     put_card(store, card_id, card.to_json(), card.due.timestamp())
     return card.due
+
+
+def is_question_card(card_id: str) -> bool:
+    """Question cards are named by question id (``r3-q01``); every other card is a drill template."""
+    from infraprep.content.parser import ID_PATTERN
+
+    return ID_PATTERN.fullmatch(card_id) is not None

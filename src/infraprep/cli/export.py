@@ -1,0 +1,45 @@
+"""``infraprep export anki|cheatsheet``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infraprep.cli.output import JSON_HELP, console, emit_json
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Export cards to Anki, or the formula sheets to one page.")
+
+
+@app.command("anki")
+def anki(
+    file: Annotated[Path, typer.Argument(metavar="FILE.apkg", help="Where to write the Anki package.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """All questions (prompt → model answer) and authored drills as an Anki deck, one sub-deck per round."""
+    from infraprep.content.loader import load_content
+    from infraprep.practice.drills.authored import authored_items
+    from infraprep.practice.export import write_anki
+
+    count = write_anki(load_content(), authored_items(), file)
+    if as_json:
+        emit_json({"file": str(file), "notes": count})
+    else:
+        console.print(f"Wrote {count} notes to {file}; re-importing an updated deck updates cards in place.")
+
+
+@app.command("cheatsheet")
+def cheatsheet(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write it: .md or .html.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Every round's whiteboard formula sheets in one printable Markdown or HTML page."""
+    from infraprep.content.loader import load_content
+    from infraprep.practice.export import write_cheatsheet
+
+    path = write_cheatsheet(load_content(), file)
+    if as_json:
+        emit_json({"file": str(path), "bytes": path.stat().st_size})
+    else:
+        console.print(f"Wrote {path}")
