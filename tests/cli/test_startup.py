@@ -17,7 +17,7 @@ def imported_modules(*args: str, env) -> set[str]:
     return {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
 
 
-@pytest.mark.parametrize("args", [("--help",), ("round", "3"), ("rounds",), ("lint",)])
+@pytest.mark.parametrize("args", [("--help",), ("round", "3"), ("rounds",), ("lint",), ("calc", "hardware"), ("mock", "--help")])
 def test_no_heavy_imports(args, isolated_workspace):
     env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
     loaded = imported_modules(*args, env=env)

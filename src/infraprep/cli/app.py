@@ -14,13 +14,26 @@ import click
 import typer
 
 from infraprep import __version__
-from infraprep.cli import calc, export, lab, mock, practice, sim, study, workspace
+from infraprep.cli import practice, study, workspace
+from infraprep.cli.lazy import LazyGroup
 from infraprep.cli.output import JSON_HELP, error_console
 from infraprep.errors import InfraprepError
 
 __all__ = ["app", "main"]
 
+class _Root(LazyGroup):
+    # Groups imported only when used (start-up stays light as they grow).
+    lazy = {
+        "calc": ("infraprep.cli.calc", "Calculators: the numbers a candidate derives, with the derivation shown."),
+        "sim": ("infraprep.cli.sim", "Simulators: discrete-event and Monte Carlo models of the dynamics."),
+        "lab": ("infraprep.cli.lab", "Labs: real implementations on real engines, measured side by side."),
+        "mock": ("infraprep.cli.mock", "Timed mock interviews: start, resume, history."),
+        "export": ("infraprep.cli.export", "Export to Anki, or the formula sheets to one page."),
+    }
+
+
 app = typer.Typer(
+    cls=_Root,
     add_completion=False,
     rich_markup_mode=None,  # plain click help: rich help rendering imports markdown-it (~90 ms of start-up)
     pretty_exceptions_enable=False,
@@ -55,11 +68,7 @@ app.command("progress")(workspace.progress)
 app.command("lint")(workspace.lint)
 app.command("drill")(practice.drill)
 app.command("review")(practice.review)
-app.add_typer(mock.app, name="mock")
-app.add_typer(export.app, name="export")
-app.add_typer(calc.app, name="calc")
-app.add_typer(lab.app, name="lab")
-app.add_typer(sim.app, name="sim")
+
 
 
 def main(argv: list[str] | None = None) -> None:
