@@ -27,6 +27,7 @@ class _Root(LazyGroup):
         "calc": ("infraprep.cli.calc", "Calculators: the numbers a candidate derives, with the derivation shown."),
         "sim": ("infraprep.cli.sim", "Simulators: discrete-event and Monte Carlo models of the dynamics."),
         "lab": ("infraprep.cli.lab", "Labs: real implementations on real engines, measured side by side."),
+        "kata": ("infraprep.cli.kata", "Coding katas: start from a skeleton, check in a sandbox."),
         "mock": ("infraprep.cli.mock", "Timed mock interviews: start, resume, history."),
         "export": ("infraprep.cli.export", "Export to Anki, or the formula sheets to one page."),
     }

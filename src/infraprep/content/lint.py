@@ -10,6 +10,7 @@ Checks, each with a fixture in ``tests/content/test_lint.py``:
 * a missing answer link, a missing answer file, or an answer under :data:`MIN_ANSWER_WORDS` words;
 * a broken relative link in any Markdown file of a round;
 * coverage: a competency with fewer than ``min_per_competency`` questions;
+* kata manifests (``solutions/katas/*/kata.json``: fields, competency, files present);
 * authored drills (``drills.md``) and the mock rubric (``mock-interviews/rubric.md``: four anchors
   for each of the round's competencies).
 """
@@ -21,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from infraprep.content.drills import parse_drills
+from infraprep.content.katas import load_katas
 from infraprep.content.loader import Content, load_content
 from infraprep.content.model import Problem
 from infraprep.content.parser import ID_PATTERN, links_in
@@ -44,6 +46,7 @@ def lint(root: Path | None = None, min_per_competency: int = 1) -> list[Problem]
     problems += _links(content)
     problems += _coverage(content, min_per_competency)
     problems += _drills(content)
+    problems += load_katas(content.root)[1]
     for rnd in ROUNDS:
         problems += parse_rubric(content.root / rnd.slug / "mock-interviews" / "rubric.md", rnd)[1]
     return sorted(set(problems))
