@@ -99,6 +99,17 @@ def test_a_trained_model_reports_whether_it_fits(cli):
     assert data["per_gpu_bytes"]["activations"] > 0
 
 
+def test_presets_fill_the_flops_shape_with_active_parameters(cli):
+    from infraprep.calc.model import count_params, get_model
+
+    active = count_params(get_model("mixtral-8x7b")).active
+    data = cli("calc", "flops", "--model", "mixtral-8x7b", "--convention", "6n", "--json").json()
+    assert data["model_flops_per_token"] == 6 * active
+    assert data["conventions"]["params"] == "mixtral-8x7b: active parameters"
+    out = cli("calc", "flops", "--model", "llama3-8b", "--convention", "megatron", "--seq", "8192")
+    assert out.code == 2 and "llama3-8b is not one: use --convention palm or 6n" in out.err
+
+
 # --- fuzzing: random and hostile arguments never produce a traceback --------------------------------
 
 HOSTILE = st.sampled_from(["0", "-1", "1", "2", "3", "8", "96", "2048", "1e9", "7.5e9", "70B", "nan", "inf", "-inf",

@@ -73,6 +73,7 @@ class ActivationInputs:
     chunks: int = 1  # model chunks per stage for the interleaved schedule (v)
     microbatches: int | None = None  # per step per pipeline (m)
     vocab: int | None = None  # for the output layer when pp = 1
+    shape_note: str = ""  # what the GPT-layer formula only approximates for this model (reported)
 
     def __post_init__(self) -> None:
         for name in ("seq", "micro_batch", "hidden", "heads", "tp", "cp", "pp", "chunks"):
@@ -251,4 +252,6 @@ def activations(i: ActivationInputs) -> ActivationResult:
                 extra += 4 * sbh * (1 + i.vocab / i.hidden) / i.tp
     if i.layers is None:
         notes.append("per layer only: give --layers for the stage total")
+    if i.shape_note:
+        notes.append(i.shape_note)
     return ActivationResult(i, terms, in_flight, extra, tuple(notes))

@@ -83,6 +83,7 @@ class FlopsInputs:
     train_tokens: float | None = None
     achieved: float | None = None  # hardware FLOP/s per GPU for 8TP/(nX)
     peak_source: str = ""  # where the peak came from ("h100-sxm dense bf16", "given")
+    params_source: str = ""  # where --params came from ("mixtral-8x7b: active parameters")
 
     def __post_init__(self) -> None:
         choice("--convention", self.convention, CONVENTIONS)
@@ -211,7 +212,8 @@ class FlopsResult:
             "mfu": "model FLOPs (no recomputation) / (GPUs × peak)",
             "hfu": "hardware FLOPs (with recomputation) / (GPUs × peak)",
             "training_time": f"{8 if i.recompute == 'full' else 6}·T·P/(n·X), Narayanan et al. 2021 §5.1",
-            "params": "given" if i.params is not None else "12lh²(1 + 13/(12h) + (V+s)/(12lh)), Narayanan et al. 2021 §5.1",
+            "params": (i.params_source or "given") if i.params is not None
+            else "12lh²(1 + 13/(12h) + (V+s)/(12lh)), Narayanan et al. 2021 §5.1",
         }
 
     def to_dict(self) -> dict:

@@ -12,12 +12,14 @@ from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
 from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
+from infraprep.errors import InfraprepError
 
 
 @app.command("flops")
 def flops_command(
     convention: Annotated[str, typer.Option(help="FLOPs counting: megatron (Narayanan 2021 §5.1), palm (PaLM App. B) or 6n.")] = "megatron",
-    model: o.Model = None,
+    model: Annotated[str | None, typer.Option("--model", help="A catalogue model: fills the shape and --params "
+                                              "(active parameters for MoE).")] = None,
     params: o.Params = None,
     layers: o.Layers = None,
     hidden: o.Hidden = None,
@@ -49,12 +51,18 @@ def flops_command(
 
     config = o.preset(model, params=params, layers=layers, hidden=hidden, heads=heads, head_dim=head_dim, vocab=vocab)
     if config is not None:
+        gpt_style = not (config.gated_mlp or config.experts or config.is_mla or config.n_kv_heads < config.heads) \
+            and config.d_ffn == 4 * config.hidden
+        if convention == "megatron" and not gpt_style:
+            raise InfraprepError(f"--convention megatron counts a GPT layer (MHA, 4h GeLU MLP); {config.name} is not "
+                                 "one: use --convention palm or 6n")
         layers, hidden, heads, vocab, head_dim = config.layers, config.hidden, config.heads, config.vocab, config.d_head
-        params = float(count_params(config).total)
+        params = float(count_params(config).active)  # FLOPs follow the parameters a token uses (MoE: active)
     peak_value, peak_source = o.peak(gpu, dtype, peak)
     inputs = FlopsInputs(convention, layers=layers, hidden=hidden, heads=heads, head_dim=head_dim, seq=seq,
                          vocab=vocab, params=params, global_batch=global_batch, iter_time=iter_time,
                          tokens_per_sec=tokens_per_sec, gpus=gpus, peak=peak_value, recompute=recompute,
                          attention=attention, selective_hfu=selective_hfu, train_tokens=tokens, achieved=achieved,
-                         peak_source=peak_source)
+                         peak_source=peak_source,
+                         params_source=f"{config.name}: active parameters" if config is not None else "")
     show(flops(inputs), as_json, f"Training FLOPs ({convention})")

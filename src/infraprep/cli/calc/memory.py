@@ -17,12 +17,17 @@ def _activation_inputs(model, seq, micro_batch, hidden, heads, layers, ffn, voca
     """ActivationInputs from a preset or explicit shape; None when the shape or --seq is missing."""
     from infraprep.calc.activations import ActivationInputs
 
+    note = ""
     if model is not None:
         hidden, heads, layers, vocab, ffn = model.hidden, model.heads, model.layers, model.vocab, model.d_ffn
+        unmodelled = [what for what, present in (("a gated MLP", model.gated_mlp), ("GQA", model.n_kv_heads < model.heads),
+                                                  ("MoE layers", bool(model.experts)), ("MLA", model.is_mla)) if present]
+        if unmodelled:
+            note = f"{model.name} has {', '.join(unmodelled)}: the GPT-layer formula (dense ffn={ffn}) approximates them"
     if seq is None or hidden is None or heads is None:
         return None
     return ActivationInputs(seq, micro_batch, hidden, heads, tp=parallel.tp, sp=parallel.sp, cp=parallel.cp,
-                            ffn=ffn, layers=layers, pp=parallel.pp, vocab=vocab, **kw)
+                            ffn=ffn, layers=layers, pp=parallel.pp, vocab=vocab, shape_note=note, **kw)
 
 
 @app.command("train-memory")
