@@ -10,4 +10,9 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import catalog  # noqa: E402,F401
+from infraprep.cli.calc import (  # noqa: E402
+    bubble,  # noqa: F401
+    catalog,  # noqa: F401
+    storage,  # noqa: F401
+    topology,  # noqa: F401
+)
