@@ -215,7 +215,7 @@ def test_an_order_against_the_dependencies_is_a_deadlock():
     # Rank 0 waits for the backward of microbatch 0 before it sends the forward that would start it.
     programs = [[backward(0, 0, 0), forward(0, 0, 0)], [forward(0, 1, 0), backward(0, 1, 0)]]
     with pytest.raises(ScheduleDeadlock, match="deadlocks"):
-        execute(programs, lambda p: p[2], lambda pipe: 1, lambda op: 1.0)
+        execute(programs, lambda pipe: 1, lambda op: 1.0)
 
 
 def test_too_big_to_simulate_is_an_error():

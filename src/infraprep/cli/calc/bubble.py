@@ -9,17 +9,20 @@ from typing import Annotated
 
 import typer
 
-from infraprep.calc.bubble import DENOMINATORS, SCHEDULES, PipelineConfig, StageTimes, bubble
 from infraprep.cli import quantity
 from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
 
-# Auto-simulate only timelines this small (operations), so that the command answers in well under
-# 0.3 s; --simulate forces it up to the simulator's own cap (sim.schedule.MAX_OPS).
-AUTO_SIMULATE_OPS = 4000
+# Auto-simulate only timelines this small (operations, ~20 ms), so that the command answers in well
+# under 0.3 s; --simulate forces it up to the simulator's own cap (sim.schedule.MAX_OPS).
+AUTO_SIMULATE_OPS = 2000
+# calc.bubble is imported inside the commands (start-up stays light); these name its choices for
+# --help, and tests/cli/test_calc_pipeline.py checks that they match calc.bubble.SCHEDULES/DENOMINATORS.
+SCHEDULE_NAMES = ("gpipe", "1f1b", "interleaved", "zb1p", "dualpipe", "dualpipev")
+DENOMINATOR_NAMES = ("ideal", "total")
 
-Schedule = Annotated[str, typer.Option(help=f"One of: {', '.join(SCHEDULES)}.")]
+Schedule = Annotated[str, typer.Option(help=f"One of: {', '.join(SCHEDULE_NAMES)}.")]
 Stages = Annotated[int, typer.Option("--pp", help="Pipeline stages (DualPipeV runs them on pp/2 devices).")]
 Microbatches = Annotated[int, typer.Option(help="Microbatches per step (m).")]
 Chunks = Annotated[int | None, typer.Option(help="Model chunks per device (v); interleaved only, default 2.")]
@@ -36,8 +39,11 @@ Plot = Annotated[str | None, typer.Option(help="Write the timeline's Gantt chart
 
 
 def pipeline_config(schedule: str, pp: int, microbatches: int, chunks: int | None, f: float, b: float,
-                    w: float | None, fb: float | None, denominator: str = "ideal") -> PipelineConfig:
-    """The options as a validated config; ``chunks`` defaults to 2 for interleaved, else 1."""
+                    w: float | None, fb: float | None, denominator: str = "ideal"):
+    """The options as a validated :class:`~infraprep.calc.bubble.PipelineConfig`; ``chunks`` defaults
+    to 2 for interleaved, else 1."""
+    from infraprep.calc.bubble import PipelineConfig, StageTimes
+
     if chunks is None:
         chunks = 2 if schedule == "interleaved" else 1
     return PipelineConfig(schedule, pp, microbatches, chunks, StageTimes(f, b, w, fb), denominator)
@@ -53,7 +59,7 @@ def bubble_command(
     b: Backward = 2.0,
     w: Weight = None,
     fb: Overlapped = None,
-    denominator: Annotated[str, typer.Option(help=f"Bubble fraction of: {' or '.join(DENOMINATORS)} "
+    denominator: Annotated[str, typer.Option(help=f"Bubble fraction of: {' or '.join(DENOMINATOR_NAMES)} "
                                              "(ideal = m·(F+B) compute; total = ideal + bubble).")] = "ideal",
     simulate: Annotated[bool | None, typer.Option("--simulate/--no-simulate",
                                                   help="Cross-check by building the timeline (default: when small).")] = None,
@@ -65,6 +71,8 @@ def bubble_command(
     Closed forms from Megatron-LM 2021 §2.2, Zero Bubble PP §2.1 and DeepSeek-V3 Table 2, checked
     against the schedule's real timeline (built from its dependencies) when it is small.
     """
+    from infraprep.calc.bubble import bubble
+
     config = pipeline_config(schedule, pp, microbatches, chunks, f, b, w, fb, denominator)
     result = bubble(config)
     from infraprep.cli.sim.schedule import run_with_progress

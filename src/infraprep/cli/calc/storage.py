@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from infraprep.calc.model import MODELS, count_params, get_model
-from infraprep.calc.storage import StorageInputs, storage_plan
 from infraprep.cli import quantity
 from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
@@ -39,6 +38,8 @@ def storage_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Checkpoint size and write/read time, data-loader bandwidth, file-system servers needed."""
+    from infraprep.calc.storage import StorageInputs, storage_plan  # here, not at start-up
+
     if (preset is None) == (params is None):
         raise InfraprepError("give exactly one of --preset NAME or --params N")
     model = "custom"

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from infraprep.calc.topology import fat_tree, rail_optimized
 from infraprep.cli import quantity
 from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
@@ -31,6 +30,8 @@ def topology_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Switches, links, transceivers and bisection bandwidth of a fat-tree or a rail-optimized fabric."""
+    from infraprep.calc.topology import fat_tree, rail_optimized  # here, not at start-up
+
     if is_fat_tree == rail:
         raise InfraprepError("give exactly one of --fat-tree or --rail")
     if is_fat_tree:

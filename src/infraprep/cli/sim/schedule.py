@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from infraprep.calc.bubble import PipelineConfig, bubble
 from infraprep.cli import quantity
 from infraprep.cli.calc.bubble import (
     Backward,
@@ -27,9 +26,10 @@ from infraprep.cli.sim import app
 PROGRESS_FROM_OPS = 20_000  # below this a timeline builds in a blink: no bar
 
 
-def run_with_progress(config: PipelineConfig, show_progress: bool, comm: float = 0.0, jitter: float = 0.0,
+def run_with_progress(config, show_progress: bool, comm: float = 0.0, jitter: float = 0.0,
                       seed: int | None = None):
-    """Simulate ``config``; a rich progress bar on stderr for big timelines unless ``show_progress`` is off."""
+    """Simulate ``config`` (a ``PipelineConfig``); a rich progress bar on stderr for big timelines unless
+    ``show_progress`` is off."""
     from infraprep.sim.schedule import estimate_ops, simulate
 
     total = estimate_ops(config)
@@ -66,6 +66,8 @@ def schedule_command(
     Reports the makespan, each rank's busy and idle time and peak activations, and the bubble next
     to the schedule's closed form (calc bubble).
     """
+    from infraprep.calc.bubble import bubble
+
     config = pipeline_config(schedule, pp, microbatches, chunks, f, b, w, fb)
     timeline = run_with_progress(config, not as_json, comm, jitter, seed)
     closed = bubble(config)

@@ -2,7 +2,7 @@
 
 Each rank executes its program strictly in order; an operation starts at the later of (a) the end
 of the rank's previous operation and (b) the end of every pass it depends on, plus ``comm`` when
-that pass ran on another rank. Dependencies (the only ones a pipeline has)::
+that pass ran on another rank (the rank that runs a pass is read off the programs). Dependencies (the only ones a pipeline has)::
 
     F(s, j)  needs F(s−1, j)                       the activation from the previous stage
     B(s, j)  needs B(s+1, j), or F(s, j) if s is   the gradient from the next stage
@@ -11,6 +11,7 @@ that pass ran on another rank. Dependencies (the only ones a pipeline has)::
 
 The result is the unique as-soon-as-possible timeline for that order (a list schedule): no event
 heap is needed because each start time is a max over already-known end times. Cost is O(ops):
+a blocked rank waits on exactly one missing pass and is queued again only when that pass ends, so
 every operation is examined once when its rank reaches it and once more per missing dependency.
 
 A program whose order waits on a pass that can never run (a cycle across ranks) is a deadlock:
@@ -20,7 +21,7 @@ A program whose order waits on a pass that can never run (a cycle across ranks) 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from infraprep.errors import InfraprepError
 from infraprep.sim.schedule.ops import Op, Pass
@@ -32,8 +33,7 @@ class ScheduleDeadlock(InfraprepError):
     """The programs wait on each other: no rank can take its next operation."""
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One operation placed on the timeline."""
 
     rank: int
@@ -42,21 +42,18 @@ class Slot:
     op: Op
 
 
-def _needs(p: Pass, last_stage: Callable[[int], int]) -> list[Pass]:
+def _needs(p: Pass, last_stage: int) -> tuple[Pass, ...]:
     kind, pipe, stage, mb = p
     if kind == "F":
-        return [("F", pipe, stage - 1, mb)] if stage > 0 else []
+        return (("F", pipe, stage - 1, mb),) if stage > 0 else ()
     if kind == "B":
         own_forward = ("F", pipe, stage, mb)
-        if stage == last_stage(pipe):
-            return [own_forward]
-        return [("B", pipe, stage + 1, mb), own_forward]
-    return [("B", pipe, stage, mb)]  # W
+        return (own_forward,) if stage == last_stage else (("B", pipe, stage + 1, mb), own_forward)
+    return (("B", pipe, stage, mb),)  # W
 
 
 def execute(
     programs: Sequence[Sequence[Op]],
-    rank_of: Callable[[Pass], int],
     last_stage: Callable[[int], int],
     duration: Callable[[Op], float],
     comm: float = 0.0,
@@ -66,10 +63,9 @@ def execute(
 
     Args:
         programs: per rank, the operations in execution order.
-        rank_of: the rank that runs a pass (used to charge ``comm`` on cross-rank dependencies).
         last_stage: the index of a pipe's last stage (where the backward starts from the loss).
         duration: an operation's execution time.
-        comm: point-to-point latency added to every cross-rank dependency.
+        comm: point-to-point latency added to every dependency on a pass another rank runs.
         progress: called with the number of operations placed so far, every 4096 operations.
 
     Returns:
@@ -79,36 +75,43 @@ def execute(
         ScheduleDeadlock: when the programs' orders are inconsistent with the dependencies.
     """
     done: dict[Pass, float] = {}
-    owner: dict[Pass, int] = {}
+    owner: dict[Pass, int] = {}  # the rank that runs each pass
     for rank, program in enumerate(programs):
         for op in program:
             for p in op.passes:
                 if p in owner:
                     raise ScheduleDeadlock(f"pass {p} is scheduled twice (ranks {owner[p]} and {rank})")
                 owner[p] = rank
+    lasts: dict[int, int] = {}
     slots: list[list[Slot]] = [[] for _ in programs]
     position = [0] * len(programs)
     free = [0.0] * len(programs)
     waiting: dict[Pass, list[int]] = {}
     stack = list(range(len(programs)))[::-1]
+    queued = [True] * len(programs)  # a rank is on the stack at most once
     placed = 0
     while stack:
         rank = stack.pop()
-        program = programs[rank]
+        queued[rank] = False
+        program, placed_here = programs[rank], slots[rank]
         while position[rank] < len(program):
             op = program[position[rank]]
-            own = set(op.passes)
             start = free[rank]
             missing = None
             for p in op.passes:
-                for need in _needs(p, last_stage):
-                    if need in own:
+                pipe = p[1]
+                last = lasts[pipe] if pipe in lasts else lasts.setdefault(pipe, last_stage(pipe))
+                for need in _needs(p, last):
+                    if need in op.passes:
                         continue
-                    if need not in done:
+                    ready = done.get(need)
+                    if ready is None:
                         missing = need
                         break
-                    ready = done[need] + (comm if rank_of(need) != rank else 0.0)
-                    start = max(start, ready)
+                    if owner[need] != rank:
+                        ready += comm
+                    if ready > start:
+                        start = ready
                 if missing:
                     break
             if missing:
@@ -117,7 +120,7 @@ def execute(
                 waiting.setdefault(missing, []).append(rank)
                 break
             end = start + duration(op)
-            slots[rank].append(Slot(rank, start, end, op))
+            placed_here.append(Slot(rank, start, end, op))
             free[rank] = end
             position[rank] += 1
             placed += 1
@@ -125,7 +128,10 @@ def execute(
                 progress(placed)
             for p in op.passes:
                 done[p] = end
-                stack.extend(waiting.pop(p, ()))
+                for other in waiting.pop(p, ()):
+                    if not queued[other]:
+                        queued[other] = True
+                        stack.append(other)
     stuck = [r for r, program in enumerate(programs) if position[r] < len(program)]
     if stuck:
         blocked = "; ".join(f"rank {r} at {programs[r][position[r]].kind}{programs[r][position[r]].passes[0][1:]}"

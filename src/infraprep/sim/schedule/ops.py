@@ -26,7 +26,7 @@ or more passes::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["KINDS", "Op", "Pass", "Program", "backward", "forward", "overlapped", "weight"]
 
@@ -34,9 +34,11 @@ Pass = tuple[str, int, int, int]  # (F|B|W, pipe, stage, microbatch)
 KINDS = ("F", "B", "Bi", "W", "FB")
 
 
-@dataclass(frozen=True)
-class Op:
-    """One operation on one rank; ``passes`` are what it completes (see the module docstring)."""
+class Op(NamedTuple):
+    """One operation on one rank; ``passes`` are what it completes (see the module docstring).
+
+    A named tuple rather than a dataclass: a timeline holds thousands, built on every ``calc bubble``.
+    """
 
     kind: str
     passes: tuple[Pass, ...]

@@ -24,7 +24,7 @@ from infraprep.errors import InvalidValue
 from infraprep.sim.schedule import dualpipe as _dualpipe
 from infraprep.sim.schedule import programs as _programs
 from infraprep.sim.schedule.executor import Slot, execute
-from infraprep.sim.schedule.ops import Op, Pass, Program
+from infraprep.sim.schedule.ops import Op, Program
 
 __all__ = ["MAX_OPS", "Timeline", "build_programs", "estimate_ops", "simulate"]
 
@@ -154,12 +154,9 @@ def simulate(
     base = {"F": times.f, "B": times.b, "Bi": times.b_input, "W": times.w, "FB": times.fb_time}
     rng = random.Random(seed)
 
-    def rank_of(p: Pass) -> int:
-        return placement[(p[1], p[2])]
-
     def duration(op: Op) -> float:
         scale = 1.0 + rng.uniform(-jitter, jitter) if jitter else 1.0
         return base[op.kind] * op.size * scale
 
-    slots = execute(programs, rank_of, last.__getitem__, duration, comm, progress)
+    slots = execute(programs, last.__getitem__, duration, comm, progress)
     return Timeline(config, tuple(tuple(rank) for rank in slots))
