@@ -112,6 +112,8 @@ OPTIONS = {
     "topology": ["--radix", "--tiers", "--oversubscription", "--link", "--gpus", "--gpus-per-node", "--nics-per-gpu"],
     "storage": ["--params", "--preset", "--weight-bytes", "--optimizer-bytes", "--write-bw", "--read-bw",
                 "--tokens-per-sec", "--bytes-per-token", "--target-write-time", "--server-bw", "--keep"],
+    "schedule": ["--schedule", "--pp", "--microbatches", "--chunks", "--f", "--b", "--w", "--fb", "--comm",
+                 "--jitter", "--seed"],
 }
 VALUES = {"--schedule": st.sampled_from(SCHEDULES) | HOSTILE, "--denominator": st.sampled_from(["ideal", "total"]) | HOSTILE,
           "--preset": st.sampled_from(["llama3-70b", "gpt3-175b"]) | HOSTILE}
@@ -120,7 +122,7 @@ VALUES = {"--schedule": st.sampled_from(SCHEDULES) | HOSTILE, "--denominator": s
 @st.composite
 def command_lines(draw):
     command = draw(st.sampled_from(sorted(OPTIONS)))
-    args = ["calc", command]
+    args = ["sim" if command == "schedule" else "calc", command]
     if command == "topology":
         args += draw(st.sampled_from([["--fat-tree"], ["--rail"], [], ["--fat-tree", "--rail"]]))
     for option in draw(st.lists(st.sampled_from(OPTIONS[command]), max_size=6)):

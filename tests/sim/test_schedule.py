@@ -218,6 +218,14 @@ def test_an_order_against_the_dependencies_is_a_deadlock():
         execute(programs, lambda pipe: 1, lambda op: 1.0)
 
 
+def test_progress_is_reported_while_a_big_timeline_builds():
+    seen = []
+    config = PipelineConfig("1f1b", 8, 1100)  # 8 ranks x 2,200 operations = 17,600
+    timeline = simulate(config, progress=seen.append)
+    assert seen == [4096, 8192, 12288, 16384]
+    assert timeline.bubble_time == pytest.approx(7 * 3)
+
+
 def test_too_big_to_simulate_is_an_error():
     with pytest.raises(InvalidValue, match="operations"):
         simulate(PipelineConfig("1f1b", 512, 4096))
