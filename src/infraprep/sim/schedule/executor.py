@@ -2,12 +2,13 @@
 
 Each rank executes its program strictly in order; an operation starts at the later of (a) the end
 of the rank's previous operation and (b) the end of every pass it depends on, plus ``comm`` when
-that pass ran on another rank (the rank that runs a pass is read off the programs). Dependencies (the only ones a pipeline has)::
+that pass ran on another rank (the rank that runs a pass is read off the programs). Dependencies
+(the only ones a pipeline has)::
 
-    F(s, j)  needs F(s−1, j)                       the activation from the previous stage
-    B(s, j)  needs B(s+1, j), or F(s, j) if s is   the gradient from the next stage
-             the pipe's last stage (the loss)
-    W(s, j)  needs B(s, j)                         the stored output gradient
+    F(s, j)  needs F(s−1, j)                      the activation from the previous stage
+    B(s, j)  needs F(s, j) and, below the pipe's  its own forward's activations, and the
+             last stage, B(s+1, j)                gradient from the next stage
+    W(s, j)  needs B(s, j)                        the stored output gradient
 
 The result is the unique as-soon-as-possible timeline for that order (a list schedule): no event
 heap is needed because each start time is a max over already-known end times. Cost is O(ops):
@@ -40,16 +41,6 @@ class Slot(NamedTuple):
     start: float
     end: float
     op: Op
-
-
-def _needs(p: Pass, last_stage: int) -> tuple[Pass, ...]:
-    kind, pipe, stage, mb = p
-    if kind == "F":
-        return (("F", pipe, stage - 1, mb),) if stage > 0 else ()
-    if kind == "B":
-        own_forward = ("F", pipe, stage, mb)
-        return (own_forward,) if stage == last_stage else (("B", pipe, stage + 1, mb), own_forward)
-    return (("B", pipe, stage, mb),)  # W
 
 
 def execute(
@@ -96,19 +87,27 @@ def execute(
         program, placed_here = programs[rank], slots[rank]
         while position[rank] < len(program):
             op = program[position[rank]]
+            passes = op.passes
             start = free[rank]
             missing = None
-            for p in op.passes:
-                pipe = p[1]
-                last = lasts[pipe] if pipe in lasts else lasts.setdefault(pipe, last_stage(pipe))
-                for need in _needs(p, last):
-                    if need in op.passes:
-                        continue
+            for p in passes:
+                kind, pipe, stage, mb = p
+                if kind == "F":
+                    needs = (("F", pipe, stage - 1, mb),) if stage else ()
+                elif kind == "B":
+                    last = lasts[pipe] if pipe in lasts else lasts.setdefault(pipe, last_stage(pipe))
+                    own_forward = ("F", pipe, stage, mb)
+                    needs = (own_forward,) if stage == last else (("B", pipe, stage + 1, mb), own_forward)
+                else:  # W
+                    needs = (("B", pipe, stage, mb),)
+                for need in needs:
                     ready = done.get(need)
                     if ready is None:
+                        if need in passes:
+                            continue
                         missing = need
                         break
-                    if owner[need] != rank:
+                    if comm and owner[need] != rank:
                         ready += comm
                     if ready > start:
                         start = ready
@@ -126,12 +125,13 @@ def execute(
             placed += 1
             if progress is not None and placed % 4096 == 0:
                 progress(placed)
-            for p in op.passes:
+            for p in passes:
                 done[p] = end
-                for other in waiting.pop(p, ()):
-                    if not queued[other]:
-                        queued[other] = True
-                        stack.append(other)
+                if p in waiting:
+                    for other in waiting.pop(p):
+                        if not queued[other]:
+                            queued[other] = True
+                            stack.append(other)
     stuck = [r for r, program in enumerate(programs) if position[r] < len(program)]
     if stuck:
         blocked = "; ".join(f"rank {r} at {programs[r][position[r]].kind}{programs[r][position[r]].passes[0][1:]}"

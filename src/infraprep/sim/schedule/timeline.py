@@ -150,13 +150,17 @@ def simulate(
         raise InvalidValue("--jitter", jitter, "a fraction in [0, 1)")
     programs, placement = build_programs(config)
     times = config.times
-    last = {pipe: max(s for (pp, s) in placement if pp == pipe) for pipe, _ in placement}
+    last: dict[int, int] = {}
+    for pipe, stage in placement:
+        last[pipe] = max(stage, last.get(pipe, stage))
     base = {"F": times.f, "B": times.b, "Bi": times.b_input, "W": times.w, "FB": times.fb_time}
     rng = random.Random(seed)
 
     def duration(op: Op) -> float:
-        scale = 1.0 + rng.uniform(-jitter, jitter) if jitter else 1.0
-        return base[op.kind] * op.size * scale
+        return base[op.kind] * op.size
 
-    slots = execute(programs, last.__getitem__, duration, comm, progress)
+    def jittered(op: Op) -> float:
+        return base[op.kind] * op.size * (1.0 + rng.uniform(-jitter, jitter))
+
+    slots = execute(programs, last.__getitem__, jittered if jitter else duration, comm, progress)
     return Timeline(config, tuple(tuple(rank) for rank in slots))
