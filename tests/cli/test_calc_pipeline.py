@@ -190,7 +190,8 @@ def cpu_seconds(args, env) -> float:
 def test_each_command_answers_in_under_0_3_s(args, isolated_workspace):
     # CPU time, best of 5, side by side with the catalogue's `calc model` (interleaved runs): under
     # 0.3 s; when the shared machine slows every process down (cache and core contention inflate CPU
-    # time too), no more than 1.25x the baseline calculator measured in the same minute.
+    # time too), no more than 1.4x the baseline calculator measured in the same minute — a heavy
+    # import (numpy, matplotlib) would double it.
     env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
     baseline_args = ["calc", "model", "--preset", "llama3-8b"]
     cpu_seconds(args, env)  # warm the caches
@@ -198,4 +199,4 @@ def test_each_command_answers_in_under_0_3_s(args, isolated_workspace):
     for _ in range(5):
         command = min(command, cpu_seconds(args, env))
         baseline = min(baseline, cpu_seconds(baseline_args, env))
-    assert command < max(0.3, 1.25 * baseline), f"{args}: {command:.3f} s CPU (calc model: {baseline:.3f} s)"
+    assert command < max(0.3, 1.4 * baseline), f"{args}: {command:.3f} s CPU (calc model: {baseline:.3f} s)"
