@@ -11,4 +11,4 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import catalog, comm, flops, memory  # noqa: E402,F401
+from infraprep.cli.calc import bubble, catalog, comm, flops, memory, storage, topology  # noqa: E402,F401
