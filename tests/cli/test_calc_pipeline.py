@@ -3,14 +3,13 @@ contract of issue 3, bad input, fuzzing with hostile arguments, and start-up tim
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.cli.test_startup import HEAVY, imported_modules
+from tests.helpers import cpu_seconds
 
 SCHEDULES = ["gpipe", "1f1b", "interleaved", "zb1p", "dualpipe", "dualpipev"]
 
@@ -165,15 +164,6 @@ def test_help_names_match_the_calculator():
     from infraprep.cli.calc.bubble import DENOMINATOR_NAMES, SCHEDULE_NAMES
 
     assert (SCHEDULE_NAMES, DENOMINATOR_NAMES) == (SCHEDULES, DENOMINATORS)
-
-
-def cpu_seconds(args, env) -> float:
-    """User + system CPU time of one ``infraprep ARGS`` run (a busy neighbour inflates wall time, not this)."""
-    proc = subprocess.Popen([sys.executable, "-m", "infraprep", *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, args
-    return usage.ru_utime + usage.ru_stime
 
 
 @pytest.mark.slow

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import cpu_seconds
+
 CONTRACTS = {
     "train-memory": ["calc", "train-memory", "--params", "7.5e9", "--dp", "64", "--zero", "1", "--grad-bytes", "2",
                      "--json"],
@@ -194,9 +196,3 @@ def test_no_heavy_imports_and_fast_answers(env):
             assert best[name] < 0.3, best
 
 
-def cpu_seconds(cmd: list[str], env) -> float:
-    """User + system CPU time of one run of ``cmd`` (the same measure as tests/cli/test_startup.py)."""
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, cmd
-    return usage.ru_utime + usage.ru_stime

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tests.helpers import cpu_seconds
+
 HEAVY = ("torch", "numpy", "matplotlib", "numba", "triton", "networkx", "fsrs")
 
 
@@ -22,15 +24,6 @@ def test_no_heavy_imports(args, isolated_workspace):
     env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
     loaded = imported_modules(*args, env=env)
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
-
-
-def cpu_seconds(cmd: list[str], env) -> float:
-    """User + system CPU time of one run of ``cmd`` (robust to other load on this shared machine,
-    unlike wall time, which a busy neighbour inflates)."""
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    return usage.ru_utime + usage.ru_stime
 
 
 @pytest.mark.parametrize("args", [("--help",), ("round", "3")])

@@ -9,7 +9,13 @@ import typer
 
 from infraprep.cli.output import JSON_HELP, console, emit_json
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Export cards to Anki, or the formula sheets to one page.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Export cards to Anki, or the formula sheets to one page.")
+
+
+@app.callback()
+def _group() -> None:
+    # A callback keeps this a group even while it has a single command (typer would collapse it).
+    pass
 
 
 @app.command("anki")

@@ -12,8 +12,14 @@ from rich.table import Table
 from infraprep.cli.output import JSON_HELP, console, emit_json
 from infraprep.errors import InfraprepError
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Coding katas: start from a skeleton, check against the tests in a sandbox.")
+
+
+@app.callback()
+def _group() -> None:
+    # A callback keeps this a group even while it has a single command (typer would collapse it).
+    pass
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 

@@ -16,8 +16,14 @@ from rich.table import Table
 from infraprep.cli.output import JSON_HELP, console, emit_json
 from infraprep.errors import InfraprepError
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Timed mock interviews: start, resume after an interruption, see the trend.")
+
+
+@app.callback()
+def _group() -> None:
+    # A callback keeps this a group even while it has a single command (typer would collapse it).
+    pass
 
 ScriptOption = Annotated[
     Path | None, typer.Option("--script", help="Drive the session from a file, one input line per line.")

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Simulators: discrete-event and Monte Carlo models of the dynamics.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Simulators: discrete-event and Monte Carlo models of the dynamics.")
+
+
+@app.callback()
+def _group() -> None:
+    # A callback keeps this a group even while it has a single command (typer would collapse it).
+    pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
 from infraprep.cli.sim import schedule  # noqa: E402,F401
