@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(add_completion=False, 
+app = typer.Typer(add_completion=False,
     rich_markup_mode=None,
     no_args_is_help=True,
     help="Calculators: derive the numbers a candidate writes on the whiteboard, with the derivation shown.",
