@@ -28,7 +28,9 @@ def anki(
     from infraprep.practice.drills.authored import authored_items
     from infraprep.practice.export import write_anki
 
-    count = write_anki(load_content(), authored_items(), file)
+    from infraprep.cli.content_render import render
+
+    count = write_anki(load_content(), authored_items(), file, render)
     if as_json:
         emit_json({"file": str(file), "notes": count})
     else:
@@ -44,7 +46,9 @@ def cheatsheet(
     from infraprep.content.loader import load_content
     from infraprep.practice.export import write_cheatsheet
 
-    path = write_cheatsheet(load_content(), file)
+    from infraprep.cli.content_render import render
+
+    path = write_cheatsheet(load_content(), file, render)
     if as_json:
         emit_json({"file": str(path), "bytes": path.stat().st_size})
     else:

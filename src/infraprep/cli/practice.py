@@ -128,9 +128,10 @@ def review(
                         ask("[dim](Enter reveals the model answer)[/dim] ")
                         from rich.markdown import Markdown
 
+                        from infraprep.cli.content_render import render
                         from infraprep.content.render import render_answer
 
-                        console.print(Markdown(render_answer(q)))
+                        console.print(Markdown(render(render_answer(q))))
                 grade = None
                 while grade not in GRADE_SCORES:
                     grade = ask("Grade (again/hard/good/easy): ")

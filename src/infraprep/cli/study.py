@@ -157,9 +157,10 @@ def question(
 
 
 def _answer_text(q) -> str:
+    from infraprep.cli.content_render import render
     from infraprep.content.render import render_answer
 
-    return render_answer(q)
+    return render(render_answer(q))
 
 
 def competencies(as_json: JsonFlag = False) -> None:

@@ -86,13 +86,19 @@ def lint(
     from infraprep.content.lint import lint as run_lint
     from infraprep.content.loader import load_content
 
-    problems = run_lint(min_per_competency=min_per_competency)
+    from infraprep.cli.content_render import check as check_calc_tags
+    from infraprep.content.paths import content_root
+    from infraprep.content.spine import ROUNDS
+
+    problems = [str(p) for p in run_lint(min_per_competency=min_per_competency)]
+    for rnd in ROUNDS:  # every calc tag and block must evaluate (numbers come from the calculators)
+        for md in sorted((content_root() / rnd.slug).rglob("*.md")):
+            problems += check_calc_tags(md)
     if as_json:
-        emit_json({"ok": not problems, "problems": [{"file": str(p.path), "line": p.line, "message": p.message}
-                                                    for p in problems]})
+        emit_json({"ok": not problems, "problems": problems})
     else:
         for p in problems:
-            error_console.print(str(p), markup=False, soft_wrap=True)
+            error_console.print(p, markup=False, soft_wrap=True)
         count = len(load_content().questions)
         status = "ok" if not problems else f"{len(problems)} problem(s)"
         (console if not problems else error_console).print(f"lint: {count} questions, {status}")

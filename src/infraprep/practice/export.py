@@ -7,6 +7,7 @@ fixed constants for the same reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from infraprep.content.drills import AuthoredDrill
@@ -28,11 +29,15 @@ def markdown_to_html(text: str) -> str:
     return MarkdownIt("commonmark").enable("table").render(text)
 
 
-def _notes(content: Content, drills: list[AuthoredDrill]):
+def _identity(text: str) -> str:
+    return text
+
+
+def _notes(content: Content, drills: list[AuthoredDrill], render: Callable[[str], str]):
     """(guid key, round, front HTML, back HTML, tags) for every question and authored drill."""
     for q in content.questions:
-        front = f"<b>{q.id} · {q.title}</b><br>{markdown_to_html(q.prompt)}"
-        back = markdown_to_html(render_answer(q))
+        front = f"<b>{q.id} · {q.title}</b><br>{markdown_to_html(render(q.prompt))}"
+        back = markdown_to_html(render(render_answer(q)))
         if q.followups:
             back += "<h4>Follow-ups</h4><ul>" + "".join(f"<li>{f}</li>" for f in q.followups) + "</ul>"
         yield q.id, q.round, front, back, [*[c.replace(".", "_") for c in q.competencies], q.kind]
@@ -44,8 +49,10 @@ def _notes(content: Content, drills: list[AuthoredDrill]):
         yield d.id, int(d.id[1]), front, f"<p><b>{answer}</b></p>{markdown_to_html(d.why)}", [d.competency.replace(".", "_"), d.kind]
 
 
-def write_anki(content: Content, drills: list[AuthoredDrill], path: Path) -> int:
-    """Write an .apkg with one sub-deck per round; returns the number of notes."""
+def write_anki(content: Content, drills: list[AuthoredDrill], path: Path, render: Callable[[str], str] = _identity) -> int:
+    """Write an .apkg with one sub-deck per round; returns the number of notes.
+
+    ``render`` turns calculator tags into numbers (the CLI passes its content renderer)."""
     if path.suffix.lower() != ".apkg":
         raise InvalidValue("FILE", str(path), "a file ending in .apkg")
     import genanki
@@ -59,7 +66,7 @@ def write_anki(content: Content, drills: list[AuthoredDrill], path: Path) -> int
     )
     decks = {r.number: genanki.Deck(DECK_ID + r.number, f"infraprep::Round {r.number} — {r.focus}") for r in ROUNDS}
     count = 0
-    for key, rnd, front, back, tags in _notes(content, drills):
+    for key, rnd, front, back, tags in _notes(content, drills, render):
         decks[rnd].add_note(genanki.Note(model=model, fields=[key, front, back], guid=genanki.guid_for("infraprep", key),
                                          tags=tags))
         count += 1
@@ -83,12 +90,12 @@ def cheatsheet_text(content: Content) -> str:
     return "\n".join(parts)
 
 
-def write_cheatsheet(content: Content, path: Path) -> Path:
-    """Markdown (.md) or standalone HTML (.html) by extension."""
+def write_cheatsheet(content: Content, path: Path, render: Callable[[str], str] = _identity) -> Path:
+    """Markdown (.md) or standalone HTML (.html) by extension; ``render`` evaluates calculator tags."""
     suffix = path.suffix.lower()
     if suffix not in (".md", ".html"):
         raise InvalidValue("FILE", str(path), "a file ending in .md or .html")
-    text = cheatsheet_text(content)
+    text = render(cheatsheet_text(content))
     if suffix == ".html":
         style = "body{font-family:sans-serif;max-width:60em;margin:auto} table{border-collapse:collapse} td,th{border:1px solid #999;padding:2px 6px} @media print{h2{page-break-before:always}}"
         text = f"<!doctype html><meta charset=utf-8><title>infraprep cheatsheet</title><style>{style}</style>\n{markdown_to_html(text)}"
