@@ -56,7 +56,7 @@ def _run(argv: tuple[str, ...], as_json: bool) -> str:
 
     buffer = io.StringIO()
     console = output.console  # every command prints through this one console
-    saved = (console.file, console.width, console._color_system)
+    saved = (console._file, console._width, console._color_system)  # raw: None means "follow sys.stdout"
     try:
         console.file, console.width, console._color_system = buffer, 100, None
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(io.StringIO()) as err:
@@ -67,7 +67,7 @@ def _run(argv: tuple[str, ...], as_json: bool) -> str:
                     message = err.getvalue().strip().removeprefix("infraprep: error: ")
                     raise InfraprepError(message or f"exit status {exc.code}") from None
     finally:
-        console.file, console.width, console._color_system = saved
+        console._file, console._width, console._color_system = saved
     return buffer.getvalue()
 
 

@@ -24,11 +24,10 @@ def anki(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """All questions (prompt → model answer) and authored drills as an Anki deck, one sub-deck per round."""
+    from infraprep.cli.content_render import render
     from infraprep.content.loader import load_content
     from infraprep.practice.drills.authored import authored_items
     from infraprep.practice.export import write_anki
-
-    from infraprep.cli.content_render import render
 
     count = write_anki(load_content(), authored_items(), file, render)
     if as_json:
@@ -43,10 +42,9 @@ def cheatsheet(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Every round's whiteboard formula sheets in one printable Markdown or HTML page."""
+    from infraprep.cli.content_render import render
     from infraprep.content.loader import load_content
     from infraprep.practice.export import write_cheatsheet
-
-    from infraprep.cli.content_render import render
 
     path = write_cheatsheet(load_content(), file, render)
     if as_json:

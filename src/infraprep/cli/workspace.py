@@ -83,10 +83,9 @@ def lint(
     as_json: JsonFlag = False,
 ) -> None:
     """Check all round content; prints file:line: message per problem, exits 1 on any."""
+    from infraprep.cli.content_render import check as check_calc_tags
     from infraprep.content.lint import lint as run_lint
     from infraprep.content.loader import load_content
-
-    from infraprep.cli.content_render import check as check_calc_tags
     from infraprep.content.paths import content_root
     from infraprep.content.spine import ROUNDS
 
