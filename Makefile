@@ -37,5 +37,8 @@ lint: $(VENV)/.test-installed
 	$(BIN)/infraprep lint
 	$(BIN)/ruff check src tests
 
+diagrams: $(VENV)/.run-installed
+	$(BIN)/python -m infraprep.diagrams
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

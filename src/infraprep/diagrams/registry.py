@@ -1,0 +1,15 @@
+"""Import every diagram module (each registers itself) and return the registry."""
+
+from __future__ import annotations
+
+from infraprep.diagrams import DIAGRAMS, Diagram
+
+_MODULES = ("roofline",)
+
+
+def load() -> dict[str, Diagram]:
+    import importlib
+
+    for module in _MODULES:
+        importlib.import_module(f"infraprep.diagrams.{module}")
+    return DIAGRAMS
