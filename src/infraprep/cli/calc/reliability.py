@@ -73,13 +73,10 @@ def _component(spec: str):
 
 
 def _scale(text: str) -> tuple[int, ...]:
-    try:
-        counts = tuple(int(parse_count(part, "--scale")) for part in text.split(",") if part.strip())
-    except InvalidValue:
-        raise InvalidValue("--scale", text, "comma-separated GPU counts, e.g. 1k,16k,100k") from None
-    if not counts or min(counts) <= 0 or len(counts) > 64:
-        raise InvalidValue("--scale", text, "1 to 64 comma-separated GPU counts ≥ 1")
-    return counts
+    counts = quantity.parse_list(text, parse_count, "--scale", "1k,16k,100k")
+    if any(c != int(c) for c in counts):
+        raise InvalidValue("--scale", text, "whole GPU counts, e.g. 1k,16k,100k")
+    return tuple(int(c) for c in counts)
 
 
 @app.command("mtbf")
