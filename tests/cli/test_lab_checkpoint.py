@@ -4,6 +4,8 @@ import pytest
 
 pytest.importorskip("torch")
 
+from tests.cli.one_line import assert_one_line_error
+
 SMALL = ("lab", "checkpoint", "--steps", "60", "--kills", "3", "--stall-width", "64", "--stall-depth", "2",
          "--repeats", "1", "--local-every", "10", "--remote-every", "20")
 
@@ -32,5 +34,4 @@ def test_table_without_crash_drill(cli):
     (("--remote-bandwidth", "fast"), "--remote-bandwidth"),
 ])
 def test_bad_input(cli, args, fragment):
-    r = cli("lab", "checkpoint", *args)
-    assert r.code == 2 and fragment in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert_one_line_error(cli("lab", "checkpoint", *args), fragment)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.cli.one_line import assert_one_line_error
+
 FAST = ("sim", "failures", "--samples", "20000", "--scale", "1024,16384", "--restarts", "1min,10min",
         "--spares", "0,8")
 
@@ -37,5 +39,4 @@ def test_table(cli):
     (("--write-time", "1000d"), "--write-time"),
 ])
 def test_bad_input(cli, args, fragment):
-    r = cli("sim", "failures", *args)
-    assert r.code == 2 and fragment in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert_one_line_error(cli("sim", "failures", *args), fragment)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.cli.one_line import assert_one_line_error
+
 SMALL = ("sim", "gang", "--racks", "2", "--nodes-per-rack", "2", "--jobs", "40")
 
 
@@ -34,5 +36,4 @@ def test_table_and_scheduler_subset(cli):
     (("--max-job-fraction", "2"), "--max-job-fraction"),
 ])
 def test_bad_input(cli, args, fragment):
-    r = cli("sim", "gang", *args)
-    assert r.code == 2 and fragment in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert_one_line_error(cli("sim", "gang", *args), fragment)

@@ -12,3 +12,4 @@ app = typer.Typer(no_args_is_help=True, help="Simulators: discrete-event and Mon
 # Each module registers its commands on `app` when imported (keep this list sorted).
 from infraprep.cli.sim import failures  # noqa: E402,F401,I001
 from infraprep.cli.sim import gang  # noqa: E402,F401
+from infraprep.cli.sim import pipelines  # noqa: E402,F401
