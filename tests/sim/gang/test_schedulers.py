@@ -24,9 +24,10 @@ def workloads(draw):
     for i in range(draw(st.integers(1, 6))):
         per_pod = draw(st.sampled_from([g for g in (1, 2, 4) if g <= shape.gpus_per_node]))
         most = shape.nodes * (shape.gpus_per_node // per_pod)
-        pods = draw(st.integers(1, most))
+        pods = draw(st.one_of(st.integers(1, most), st.integers(max(1, most // 2), most)))  # big gangs often
         gang = draw(st.one_of(st.none(), st.integers(1, pods)))
-        jobs.append(Job(i, pods, per_pod, float(draw(st.integers(1, 10))), float(draw(st.integers(0, 4))),
+        arrival = draw(st.sampled_from([0.0, 0.0, 0.0, 1.0, 4.0]))  # mostly together: pods interleave
+        jobs.append(Job(i, pods, per_pod, float(draw(st.integers(1, 10))), arrival,
                         gang, draw(st.integers(0, 1)), draw(st.sampled_from(["a", "b"]))))
     return shape, jobs
 
@@ -65,15 +66,17 @@ def test_gang_never_partial_never_deadlocked(workload):
 
 
 def test_hypothesis_inputs_do_deadlock_greedy():
-    """The property above is not vacuous: deadlocks are common on these inputs (≈ 1 in 4)."""
+    """The property above is not vacuous: greedy deadlocks on a good share of these inputs
+    (derandomized, so the count is stable: 200 examples, at least 10 deadlocks)."""
     found = []
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
     @given(workloads())
     def run(workload):
         found.append(simulate(*workload, make_scheduler("greedy")).deadlocked)
 
     run()
+    print(f"greedy deadlocked on {sum(found)} of {len(found)} inputs")
     assert sum(found) >= 10
 
 
