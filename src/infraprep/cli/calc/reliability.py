@@ -3,8 +3,6 @@
 The calculators are imported inside the commands: registering them costs start-up nothing.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,6 @@
 """``lab checkpoint``: multi-level checkpointing on a real torch training loop — sync vs async stall,
 a SIGKILL crash drill, a corrupted-checkpoint drill and in-process rollbacks (torch imported inside)."""
 
-from __future__ import annotations
-
 import tempfile
 from pathlib import Path
 from typing import Annotated

@@ -1,8 +1,6 @@
 """``sim failures``: MTBF vs cluster size, Monte Carlo goodput vs checkpoint interval against
 Young/Daly, and the effect of restart time and hot spares (numpy imported inside the command)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

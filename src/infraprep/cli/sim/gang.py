@@ -1,7 +1,5 @@
 """``sim gang``: the classic deadlock, then greedy vs gang vs backfill vs topology-aware on a trace."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,6 @@
 """``sim pipelines``: goodput of checkpoint-restart, Oobleck-style templates and Bamboo-style
 redundancy across failure rates."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
