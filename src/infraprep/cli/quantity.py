@@ -13,7 +13,7 @@ import click
 from infraprep.calc import units
 from infraprep.errors import InvalidValue
 
-__all__ = ["bandwidth", "byte_size", "count", "duration", "duration_or_zero", "flop_rate", "flops", "fraction"]
+__all__ = ["bandwidth", "byte_size", "count", "duration", "duration_or_zero", "flop_rate", "flops", "fraction", "parse_list"]
 
 
 def _adapt(parse: Callable[..., float]) -> Callable[[str], float]:
@@ -36,3 +36,15 @@ duration_or_zero = _adapt(lambda text: units.parse_seconds(text, allow_zero=True
 flops = _adapt(units.parse_flops)
 flop_rate = _adapt(units.parse_flop_rate)
 fraction = _adapt(units.parse_fraction)
+
+
+def parse_list(text: str, parse: Callable[..., float], name: str, example: str, most: int = 64) -> tuple[float, ...]:
+    """A comma-separated list (``1k,16k,100k``; ``1min,10min``) through a :mod:`infraprep.calc.units`
+    parser; one :class:`InvalidValue` naming the whole list if any item is bad or it has 0 or > ``most`` items."""
+    try:
+        values = tuple(parse(part.strip(), name) for part in str(text).split(",") if part.strip())
+    except InvalidValue:
+        values = ()
+    if not values or len(values) > most:
+        raise InvalidValue(name, text, f"1 to {most} comma-separated values, e.g. {example}")
+    return values

@@ -17,3 +17,4 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
+from infraprep.cli.lab import checkpoint  # noqa: E402,F401
