@@ -6,6 +6,9 @@ import subprocess
 import sys
 import time
 
+from infraprep.content.loader import load_content
+from infraprep.practice.drills import generate
+from infraprep.practice.mock import plan_mock
 from infraprep.practice.workspace import find_workspace
 from infraprep.store import list_attempts, open_sessions
 
@@ -42,24 +45,34 @@ def test_sigkill_then_resume_then_finish(cli, tmp_path, isolated_workspace):
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
 
+    # The same seed and (empty) history give the same plan: score 3 for each competency it touches.
+    content = load_content()
+    plan = plan_mock(content, [], 3, seed=1)
+    competencies = []
+    for item in plan:
+        comps = (generate(item["template"], item["seed"]).competency,) if item["kind"] == "drill" else \
+            content.question(item["id"]).competencies
+        competencies += [c for c in comps if c not in competencies]
+    question = content.question(plan[0]["id"])
     script = tmp_path / "rest.txt"
-    script.write_text("and ZeRO-3 shards parameters too\n.\n/next\n/next\n3\nclear derivation\n")
+    script.write_text("and ZeRO-3 shards parameters too\n.\n/end\n3\nclear derivation\n" + "3\n-\n" * (len(competencies) - 1))
     result = cli("mock", "resume", "--script", str(script))
     assert result.code == 0, result.err
     assert "Mock finished" in result.out
 
     with find_workspace().open_store() as store:
         assert open_sessions(store, "mock") == []
-        (attempt,) = list_attempts(store, kind="mock")
-    assert attempt.competency == "r3.memory-formula" and attempt.score == 2 / 3
+        attempts = list_attempts(store, kind="mock")
+    assert [a.competency for a in attempts] == competencies and all(a.score == 2 / 3 for a in attempts)
     records = list((isolated_workspace / "round-3-distributed-training" / "mock-interviews").glob("mock-*.md"))
     assert len(records) == 1
     text = records[0].read_text()
     assert "ZeRO-1 shards optimizer states\nso 31.4 GB per GPU\nand ZeRO-3 shards parameters too" in text
-    assert "being typed" not in text and "| `r3.memory-formula` | 3/4 |" in text and "clear derivation" in text
+    assert "being typed" not in text and f"| `{competencies[0]}` | 3/4 |" in text and "clear derivation" in text
+    assert f"## 1. {question.id} · {question.title}" in text
 
     history = cli("mock", "history", "--json").json()
-    assert [h["scores"] for h in history] == [{"r3.memory-formula": 3}]
+    assert [h["scores"] for h in history] == [dict.fromkeys(competencies, 3)]
 
 
 def test_script_that_stops_early_leaves_a_resumable_session(cli, tmp_path):

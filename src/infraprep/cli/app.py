@@ -5,7 +5,6 @@ prints one line on stderr and exits 2. Heavy libraries (torch, numba, triton, ma
 never imported at start-up (``tests/cli/test_startup.py``).
 """
 
-from __future__ import annotations
 
 import sys
 from typing import Annotated

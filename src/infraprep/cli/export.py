@@ -1,6 +1,5 @@
 """``infraprep export anki|cheatsheet``."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

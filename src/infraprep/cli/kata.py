@@ -1,6 +1,5 @@
 """``infraprep kata list|start|check|hint|solution``: coding katas checked in a sandbox."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """``infraprep mock start|resume|history``: timed mock interviews."""
 
-from __future__ import annotations
 
 import random
 import sys

@@ -1,6 +1,5 @@
 """Practice commands: drills (and, as they land, review, katas, mocks, export)."""
 
-from __future__ import annotations
 
 import random
 import sys

@@ -1,6 +1,5 @@
 """Study commands: the home, rounds, one round, one question, the competencies."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

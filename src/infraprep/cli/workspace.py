@@ -1,6 +1,5 @@
 """Workspace commands: init, progress, lint."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """``calc hardware`` and ``calc model``: the catalogues every other calculator draws on."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
