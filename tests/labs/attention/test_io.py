@@ -57,7 +57,9 @@ def test_more_sram_never_costs_more_traffic_and_causal_costs_less():
     assert all(c.flash < f.flash for c, f in zip(causal, rows, strict=True))
 
 
-def test_flash_beats_standard_once_sram_holds_many_rows():
+def test_flash_beats_standard_once_sram_holds_many_rows_and_loses_with_a_tiny_one():
+    tiny = io_table(1024, 64, [16 * 64])[0]
+    assert tiny.flash > tiny.standard
     row = io_table(1024, 64, [50_000])[0]
     assert row.standard / row.flash == pytest.approx(4_456_448 / 1_402_880)
     assert row.standard > 3 * row.flash
