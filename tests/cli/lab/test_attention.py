@@ -12,6 +12,11 @@ def test_json(cli):
     assert data["backward_vs_torch_autograd"]["passed"] and data["causal"] is True
 
 
+def test_same_seed_same_json(cli):
+    args = ("lab", "attention", "--n", "32", "--head-dim", "8", "--sram", "64", "--no-triton", "--seed", "3", "--json")
+    assert cli(*args).out == cli(*args).out
+
+
 def test_table_and_plot(cli, tmp_path):
     plot = tmp_path / "io.svg"
     result = cli("lab", "attention", "--n", "32", "--head-dim", "8", "--sram", "64", "--no-triton", "--plot", str(plot))

@@ -42,3 +42,19 @@ def test_compiled_on_gpu_matches_sdpa_in_bf16():
         out, _ = flash_attention(q, k, v, causal, interpret=False, block_m=128, block_n=64)
         expected = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
         assert ((out.float() - expected.float()).abs().max() / expected.float().abs().max()).item() < 2e-2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("causal", [False, True])
+def test_compiles_for_hopper_with_wgmma(causal):
+    from tests.labs.gpu import compile_for_gpu
+
+    signature = {"q_ptr": "*bf16", "k_ptr": "*bf16", "v_ptr": "*bf16", "o_ptr": "*bf16", "lse_ptr": "*fp32",
+                 "n_ctx": "i32", "qk_scale": "fp32", "stride_h": "i32", "stride_n": "i32", "lse_stride_h": "i32"}
+    constexprs = {"HEAD_DIM": 128, "BLOCK_M": 128, "BLOCK_N": 64, "CAUSAL": causal}
+    result = compile_for_gpu("infraprep.labs.attention.triton_flash", "flash_forward_kernel",
+                             {**signature, **dict.fromkeys(constexprs, "constexpr")}, constexprs,
+                             {"num_warps": 8, "num_stages": 3})
+    assert result["stages"][-1] == "cubin" and result["wgmma"]
+    # NVIDIA H100 Tensor Core GPU Architecture whitepaper: shared memory configurable up to 228 KB per SM
+    assert result["shared"] <= 228 * 1024

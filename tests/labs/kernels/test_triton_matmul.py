@@ -47,3 +47,18 @@ def test_cpu_runs_use_the_interpreter():
     from tests.labs.gpu import cuda_available
 
     assert interpreting() or cuda_available()
+
+
+@pytest.mark.slow
+def test_compiles_for_hopper_with_wgmma():
+    # the GPU tier's kernel, compiled for sm_90 without a GPU: the source is valid in compiled mode
+    from tests.labs.gpu import compile_for_gpu
+
+    pointers = {name: "*bf16" for name in ("a_ptr", "b_ptr", "c_ptr")}
+    ints = {name: "i32" for name in ("M", "N", "K", "stride_am", "stride_ak", "stride_bk", "stride_bn", "stride_cm",
+                                     "stride_cn")}
+    constexprs = {"BLOCK_M": 128, "BLOCK_N": 256, "BLOCK_K": 64, "GROUP_M": 8, "PRECISION": "tf32"}
+    result = compile_for_gpu("infraprep.labs.kernels.triton_matmul", "matmul_kernel",
+                             {**pointers, **ints, **dict.fromkeys(constexprs, "constexpr")}, constexprs,
+                             {"num_warps": 8, "num_stages": 3})
+    assert result["stages"][-1] == "cubin" and result["wgmma"]

@@ -71,12 +71,13 @@ def transpose_spec(a: float32[n, n]) -> float32[n, n]:  # noqa: F821
 
 def transpose_body(pad: int):
     """Transpose through a ``32 × (32 + pad)`` shared tile; ``pad=1`` removes the column-read conflicts."""
+    shape = (TILE, TILE + pad)  # a constant tuple: numba needs the shared array's shape at compile time
 
     def body(cuda):
         from numba import float32
 
         def transpose(a, out):
-            tile = cuda.shared.array((TILE, TILE + pad), float32)
+            tile = cuda.shared.array(shape, float32)
             tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
             x, y = cuda.blockIdx.x * TILE + tx, cuda.blockIdx.y * TILE + ty
             for j in range(0, TILE, ROWS):  # coalesced global read, row-wise shared write
