@@ -1,7 +1,5 @@
 """``infraprep lab attention``: FlashAttention forward/backward checks and the HBM-traffic analysis."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``infraprep lab fp8``: FP8 formats, scaling granularity, delayed vs current scaling, scaled matmul, roofline."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

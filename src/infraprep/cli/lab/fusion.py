@@ -1,7 +1,5 @@
 """``infraprep lab fusion``: roofline of bias + GeLU + dropout + residual, and the chain measured on the CPU."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``infraprep lab matmul``: naive vs tiled matmul loads, bank conflicts, warp reductions, Triton and CUDA C++."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
