@@ -27,7 +27,8 @@ def test_gradients_match_torch_autograd(n, d, d_v, causal, rows, cols, seed):
     o, lse, _ = flash_forward(q, k, v, causal, Blocks(rows, cols), loop_order="q_outer")
     ours = flash_backward(q, k, v, o, lse, d_o, causal, Blocks(cols, rows))
     for mine, theirs in zip(ours, autograd(q, k, v, d_o, causal), strict=True):
-        assert np.abs(mine - theirs).max() <= 1e-9 * max(np.abs(theirs).max(), 1e-12)
+        # relative 1e-9, plus an absolute 1e-12 for gradients that are exactly 0 (n = 1: softmax of one key)
+        assert np.abs(mine - theirs).max() <= 1e-9 * np.abs(theirs).max() + 1e-12
 
 
 def test_kv_outer_forward_feeds_the_same_backward():
