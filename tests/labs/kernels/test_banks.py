@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infraprep.labs.kernels.banks import conflict_degree, conflict_degrees, transpose_problem
@@ -18,6 +18,7 @@ def test_degree_by_hand():
     assert conflict_degree([7] * 32) == 1  # one word read by every lane: a broadcast
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=32))
 def test_degree_is_between_one_and_the_number_of_distinct_words(words):
     assert 1 <= conflict_degree(words) <= len(set(words))
