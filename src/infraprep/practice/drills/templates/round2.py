@@ -43,22 +43,18 @@ def attainable(rng: random.Random) -> Drill:
 
 @template("r2.fp8-gemm-speedup", "r2.fp8", "Roofline speed-up of an FP8 GEMM over BF16")
 def fp8_gemm_speedup(rng: random.Random) -> Drill:
+    from infraprep.labs.fp8.roofline import fp8_gemm
+
     gpu = get_accelerator(rng.choice(("h100-sxm", "h200", "b200")))
     m = rng.choice((16, 64, 256, 4096))
-    n = k = rng.choice((4096, 8192))
-
-    def seconds(dtype: str, element_bytes: int) -> float:
-        work = 2 * m * n * k
-        traffic = element_bytes * (m * k + k * n) + 2 * m * n  # inputs in dtype, output in bf16
-        return work / gpu.attainable(work / traffic, dtype)
-
-    speedup = seconds("bf16", 2) / seconds("fp8", 1)
+    n = rng.choice((4096, 8192))
+    r = fp8_gemm(m, n, n, gpu.name)
     return Drill(
         f"On a {gpu.display}, a GEMM with M = {m}, N = K = {n} reads its inputs once and writes a BF16 output. "
         "On the roofline, how much faster is it with FP8 inputs (1 byte, FP8 peak) than with BF16 (2 bytes, "
         "BF16 peak)? (answer like 1.6x)",
-        "ratio", expected=speedup, tolerance=0.03,
-        explain=f"time = FLOPs / min(peak, I × BW) with I = 2MNK / bytes; BF16 {seconds('bf16', 2):.3e} s, "
-        f"FP8 {seconds('fp8', 1):.3e} s → {speedup:.3g}× (memory-bound GEMMs gain from halved bytes, "
-        "compute-bound ones from the doubled peak)",
+        "ratio", expected=r.speedup, tolerance=0.03,
+        explain=f"time = max(FLOPs / peak, bytes / BW): BF16 {r.bf16_seconds:.3e} s ({r.bf16_bound}-bound, "
+        f"intensity {r.bf16_intensity:.0f} vs ridge {r.ridge_bf16:.0f}), FP8 {r.fp8_seconds:.3e} s "
+        f"({r.fp8_bound}-bound, intensity {r.fp8_intensity:.0f} vs ridge {r.ridge_fp8:.0f}) → {r.speedup:.3g}×",
     )
