@@ -58,3 +58,37 @@ def fp8_gemm_speedup(rng: random.Random) -> Drill:
         f"intensity {r.bf16_intensity:.0f} vs ridge {r.ridge_bf16:.0f}), FP8 {r.fp8_seconds:.3e} s "
         f"({r.fp8_bound}-bound, intensity {r.fp8_intensity:.0f} vs ridge {r.ridge_fp8:.0f}) → {r.speedup:.3g}×",
     )
+
+
+@template("r2.flash-io-saving", "r2.flash-attention", "HBM accesses of standard vs FlashAttention")
+def flash_io_saving(rng: random.Random) -> Drill:
+    from infraprep.labs.attention.io import io_table
+
+    n = rng.choice((1024, 2048, 4096))
+    d = rng.choice((64, 128))
+    sram = rng.choice((25_000, 50_000, 100_000))
+    (row,) = io_table(n, d, [sram])
+    ratio = row.standard / row.flash
+    return Drill(
+        f"Attention forward, N = {n}, head dimension d = {d}, on-chip SRAM of M = {sram:,} elements. Counting HBM "
+        "element accesses exactly (Dao et al. 2022, Algorithm 0 vs Algorithm 1 with the largest blocks that fit), "
+        "by what factor does FlashAttention cut them? (answer like 3.2x)",
+        "ratio", expected=ratio, tolerance=0.03,
+        explain=f"standard: {row.standard:,} accesses (Θ(Nd + N²)); flash with blocks {row.blocks}: {row.flash:,} "
+        f"(Θ(N²d²/M)); ratio {ratio:.3g}",
+    )
+
+
+@template("r2.fusion-speedup", "r2.operator-fusion", "Roofline speed-up of fusing bias + GeLU + dropout + residual")
+def fusion_speedup(rng: random.Random) -> Drill:
+    from infraprep.labs.fusion.roofline import chain_roofline
+
+    gpu = get_accelerator(rng.choice(("a100-80gb", "h100-sxm", "h200")))
+    tokens, hidden = rng.choice(((4096, 4096), (8192, 8192), (16384, 12288)))
+    r = chain_roofline(tokens, hidden, gpu.name)
+    return Drill(
+        f"On a {gpu.display}, bias-add, GeLU, dropout and a residual add run on a {tokens}×{hidden} bf16 activation, "
+        "either as four kernels or as one fused kernel (1-byte dropout mask, no launch overhead). On the roofline, "
+        "what speed-up does fusion give? (answer like 2.5x)",
+        "ratio", expected=r.speedup, tolerance=0.03, explain=r.explain(),
+    )
