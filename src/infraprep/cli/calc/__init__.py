@@ -10,4 +10,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import catalog  # noqa: E402,F401
+from infraprep.cli.calc import (  # noqa: E402
+    catalog,  # noqa: F401
+    kvcache,  # noqa: F401
+)
