@@ -116,8 +116,7 @@ def replay(config, specs, num_blocks, bs, cache_kind="none", cpu_blocks=0, max_i
         if batch.num_decodes:
             decodes = list(batch.decodes.values())
             assert len(decodes) == batch.num_decodes
-            if config.policy != "static":
-                assert batch.decode_context == sum(s.prompt_len + emitted[s.seq_id] for s in decodes)
+            assert batch.decode_context == sum(s.prompt_len + emitted[s.seq_id] for s in decodes)
             for seq in decodes:
                 slot = seq.prompt_len + emitted[seq.seq_id] - 1
                 assert pos[seq.seq_id] == slot

@@ -81,12 +81,12 @@ class BlockManager:
     @property
     def num_free(self) -> int:
         """Blocks obtainable now: the free list plus cached blocks that may be evicted."""
-        return len(self._free) + (self.evictor.num_evictable if self.evictor else 0)
+        return len(self._free) + (self.evictor.num_evictable if self.evictor is not None else 0)
 
     @property
     def num_used(self) -> int:
         """Blocks with refcount ≥ 1."""
-        return self.num_blocks - len(self._free) - (self.evictor.num_evictable if self.evictor else 0)
+        return self.num_blocks - len(self._free) - (self.evictor.num_evictable if self.evictor is not None else 0)
 
     @property
     def num_cpu_free(self) -> int:
@@ -96,20 +96,20 @@ class BlockManager:
         if self._free:
             block = self._free.popleft()
         else:
-            block = self.evictor.evict() if self.evictor else None
+            block = self.evictor.evict() if self.evictor is not None else None
             if block is None:  # callers check num_free first; reaching here is a bug, not user input
                 raise RuntimeError("block pool exhausted after a successful capacity check")
         self.refcount[block] = 1
         return block
 
     def _acquire(self, block: int) -> None:
-        if self.refcount[block] == 0 and self.evictor:
+        if self.refcount[block] == 0 and self.evictor is not None:
             self.evictor.acquired(block)
         self.refcount[block] += 1
 
     def _release(self, block: int) -> None:
         self.refcount[block] -= 1
-        if self.refcount[block] == 0 and not (self.evictor and self.evictor.released(block)):
+        if self.refcount[block] == 0 and not (self.evictor is not None and self.evictor.released(block)):
             self._free.append(block)
 
     # -- sequences -------------------------------------------------------------------------------
@@ -129,9 +129,19 @@ class BlockManager:
             return False
         for block in cached:
             self._acquire(block)
-        self.tables[seq] = cached + [self._take() for _ in range(new)]
+        self.tables[seq] = cached + self._take_many(new)
         self.slots[seq] = slots
         return True
+
+    def _take_many(self, n: int) -> list[int]:
+        free = self._free
+        if n > len(free):
+            return [self._take() for _ in range(n)]
+        taken = [free.popleft() for _ in range(n)]  # the common case, without a call per block
+        refcount = self.refcount
+        for block in taken:
+            refcount[block] = 1
+        return taken
 
     def append_slots(self, seq: Hashable, n: int) -> list[tuple[int, int]] | None:
         """Reserve ``n`` more slots for ``seq``; returns the copy-on-write copies ``[(src, dst)]``.
@@ -141,9 +151,16 @@ class BlockManager:
         one, so the writer never disturbs the other sequence. None (nothing changed) when short.
         """
         table, used = self.tables[seq], self.slots[seq]
-        cow = used % self.block_size != 0 and self.refcount[table[-1]] > 1
-        new = blocks_for(used + n, self.block_size) - len(table)
-        if new + cow > self.num_free:
+        bs = self.block_size
+        if used % bs == 0 and n <= bs and self._free:  # fast path: exactly one fresh block, no CoW possible
+            block = self._free.popleft()
+            self.refcount[block] = 1
+            table.append(block)
+            self.slots[seq] = used + n
+            return []
+        cow = used % bs != 0 and self.refcount[table[-1]] > 1
+        new = -(-(used + n) // self.block_size) - len(table)
+        if new + cow > len(self._free) and new + cow > self.num_free:
             return None
         copies = []
         if cow:
@@ -151,7 +168,8 @@ class BlockManager:
             self._release(src)
             table[-1] = dst
             copies.append((src, dst))
-        table.extend(self._take() for _ in range(new))
+        if new:
+            table.extend(self._take_many(new))
         self.slots[seq] = used + n
         return copies
 
@@ -172,8 +190,12 @@ class BlockManager:
             cpu, _ = self.swapped.pop(seq)
             self._cpu_free.extend(cpu)
             return
-        for block in reversed(self.tables.pop(seq)):
-            self._release(block)
+        refcount, evictor, free = self.refcount, self.evictor, self._free
+        for block in reversed(self.tables.pop(seq)):  # _release, inlined: this runs for every block
+            count = refcount[block] - 1
+            refcount[block] = count
+            if count == 0 and (evictor is None or not evictor.released(block)):
+                free.append(block)
         del self.slots[seq]
 
     # -- preemption by swapping -----------------------------------------------------------------
@@ -217,7 +239,7 @@ class BlockManager:
         free = set(self._free)
         assert len(free) == len(self._free), "a block is on the free list twice"
         assert all(self.refcount[b] == 0 for b in free), "a block in use is on the free list"
-        evictable = self.evictor.num_evictable if self.evictor else 0
+        evictable = self.evictor.num_evictable if self.evictor is not None else 0
         in_use = sum(1 for c in counts if c)
         assert len(free) + evictable + in_use == self.num_blocks, "blocks leaked or double-counted"
         cpu = [b for blocks, _ in self.swapped.values() for b in blocks] + list(self._cpu_free)

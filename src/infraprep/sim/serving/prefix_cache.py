@@ -38,10 +38,10 @@ _ROOT_HASH = hash("infraprep-prefix-root")
 
 
 def chain_hashes(keys: Sequence[Hashable], start: int = 0, parent: int = _ROOT_HASH) -> list[int]:
-    """``h_j = hash((h_{j−1}, key_j))`` for ``keys[start:]`` given ``parent = h_{start−1}``."""
+    """``h_j = hash((h_{j−1}, key_j))`` for ``j ≥ start`` given ``parent = h_{start−1}``."""
     out = []
-    for key in keys[start:]:
-        parent = hash((parent, key))
+    for j in range(start, len(keys)):
+        parent = hash((parent, keys[j]))
         out.append(parent)
     return out
 
@@ -86,12 +86,16 @@ class HashPrefixCache:
     def num_evictable(self) -> int:
         return len(self._lru)
 
-    def match(self, keys: Sequence[Hashable], record: bool = True) -> list[int]:
-        """Blocks of the longest cached prefix of ``keys`` (the caller acquires them)."""
-        blocks, parent = [], _ROOT_HASH
-        for key in keys:
-            parent = hash((parent, key))
-            block = self._block_of.get(parent)
+    def match(self, keys: Sequence[Hashable], record: bool = True, memo: list[int] | None = None) -> list[int]:
+        """Blocks of the longest cached prefix of ``keys`` (the caller acquires them).
+
+        ``memo``, if given, is the caller's list of chain hashes of these keys so far: it is read and
+        extended, so each block of a sequence is hashed once however often it is looked up.
+        """
+        hashes = self._hashes(keys, len(keys), memo)
+        blocks, block_of = [], self._block_of
+        for h in hashes[: len(keys)]:
+            block = block_of.get(h)
             if block is None:
                 break
             blocks.append(block)
@@ -101,14 +105,25 @@ class HashPrefixCache:
             self.stats.hit_blocks += len(blocks)
         return blocks
 
-    def insert(self, keys: Sequence[Hashable], blocks: Sequence[int]) -> None:
-        """Register full blocks ``blocks[j]`` holding ``keys[j]``; a prefix already cached keeps its block."""
-        parent = _ROOT_HASH
-        for key, block in zip(keys, blocks, strict=False):
-            parent = hash((parent, key))
-            if parent not in self._block_of and block not in self._hash_of:
-                self._block_of[parent] = block
-                self._hash_of[block] = parent
+    @staticmethod
+    def _hashes(keys: Sequence[Hashable], n: int, memo: list[int] | None) -> list[int]:
+        memo = [] if memo is None else memo
+        if len(memo) < n:
+            memo.extend(chain_hashes(keys, len(memo), memo[-1] if memo else _ROOT_HASH)[: n - len(memo)])
+        return memo
+
+    def insert(self, keys: Sequence[Hashable], blocks: Sequence[int], memo: list[int] | None = None,
+               start: int = 0) -> None:
+        """Register full blocks ``blocks[j]`` holding ``keys[j]`` for ``j ≥ start`` (the caller knows the
+        first ``start`` are registered); a prefix already cached keeps its block."""
+        n = min(len(keys), len(blocks))
+        hashes = self._hashes(keys, n, memo)
+        block_of, hash_of = self._block_of, self._hash_of
+        for j in range(start, n):
+            h, block = hashes[j], blocks[j]
+            if h not in block_of and block not in hash_of:
+                block_of[h] = block
+                hash_of[block] = h
 
     # -- Evictor protocol ------------------------------------------------------------------------
     def released(self, block: int) -> bool:
@@ -181,8 +196,8 @@ class RadixPrefixCache:
         if node is not self.root and not node.children and node.blocks and node.blocks[-1] in self._evictable:
             heapq.heappush(self._heap, (node.last_access, node.uid, node))
 
-    def match(self, keys: Sequence[Hashable], record: bool = True) -> list[int]:
-        """Blocks of the longest cached prefix of ``keys`` (the caller acquires them)."""
+    def match(self, keys: Sequence[Hashable], record: bool = True, memo: list | None = None) -> list[int]:
+        """Blocks of the longest cached prefix of ``keys`` (the caller acquires them; ``memo`` unused)."""
         blocks: list[int] = []
         node, i, now = self.root, 0, next(self._clock)
         while i < len(keys):
@@ -216,10 +231,12 @@ class RadixPrefixCache:
             self._node_of[block] = upper
         return upper
 
-    def insert(self, keys: Sequence[Hashable], blocks: Sequence[int]) -> None:
-        """Register full blocks ``blocks[j]`` holding ``keys[j]``; a prefix already cached keeps its blocks."""
+    def insert(self, keys: Sequence[Hashable], blocks: Sequence[int], memo: list | None = None, start: int = 0) -> None:
+        """Register full blocks ``blocks[j]`` holding ``keys[j]``; a prefix already cached keeps its blocks.
+        (The walk starts at the root whatever ``start`` says: ``memo``/``start`` are the hash cache's.)"""
         node, i, now = self.root, 0, next(self._clock)
-        keys, blocks = list(keys[: len(blocks)]), list(blocks[: len(keys)])
+        n = min(len(keys), len(blocks))
+        keys, blocks = [keys[j] for j in range(n)], list(blocks[:n])
         while i < len(keys):
             child = node.children.get(keys[i])
             if child is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from infraprep.errors import InvalidValue
 from infraprep.sim.serving.block_manager import BlockManager, blocks_for
@@ -71,22 +71,31 @@ class SchedulerConfig:
             raise InvalidValue("--max-model-len", self.max_model_len, "≥ 2")
 
 
-@dataclass
 class Batch:
     """One iteration's work. ``decodes`` is the scheduler's live map of decoding sequences: read it
-    before calling :meth:`Scheduler.finish_step`."""
+    before calling :meth:`Scheduler.finish_step`.
 
-    prefills: list[tuple[Sequence, int, int]] = field(default_factory=list)  # (seq, first position, tokens)
-    decodes: dict = field(default_factory=dict)
-    num_decodes: int = 0
-    decode_context: int = 0  # Σ tokens each decode attends to (itself included)
-    joined: list[Sequence] = field(default_factory=list)  # decodes whose last output was not the last decode step's
-    preempted: list[Sequence] = field(default_factory=list)
-    swap_out: list[tuple[int, int]] = field(default_factory=list)  # (gpu, cpu) block copies
-    swap_in: list[tuple[int, int]] = field(default_factory=list)  # (cpu, gpu)
-    copies: list[tuple[int, int]] = field(default_factory=list)  # copy-on-write (src, dst)
-    padded_decodes: int = 0  # static batching: slots kept by finished members
-    padded_prefill_tokens: int = 0
+    Attributes: ``prefills`` [(seq, first position, tokens)]; ``num_decodes``; ``decode_context`` (Σ
+    tokens each decode attends to, itself included); ``joined`` (decodes whose last output was not the
+    previous decode step's); ``preempted``; block copies ``swap_out`` [(gpu, cpu)], ``swap_in`` [(cpu,
+    gpu)] and ``copies`` (copy-on-write [(src, dst)]); for static batching the padded view — ``padded_decodes``
+    (every member, finished or not), ``padded_context`` (each attending over the longest prompt plus the
+    steps so far) and ``padded_prefill_tokens``. A plain slotted class: one is built per iteration.
+    """
+
+    __slots__ = ("prefills", "decodes", "num_decodes", "decode_context", "joined", "preempted", "swap_out",
+                 "swap_in", "copies", "padded_decodes", "padded_prefill_tokens", "padded_context")
+
+    def __init__(self, decodes: dict) -> None:
+        self.prefills: list[tuple[Sequence, int, int]] = []
+        self.decodes = decodes
+        self.num_decodes = self.decode_context = self.padded_decodes = self.padded_prefill_tokens = 0
+        self.padded_context = 0
+        self.joined: list[Sequence] = []
+        self.preempted: list[Sequence] = []
+        self.swap_out: list[tuple[int, int]] = []
+        self.swap_in: list[tuple[int, int]] = []
+        self.copies: list[tuple[int, int]] = []
 
     @property
     def prefill_tokens(self) -> int:
@@ -102,6 +111,23 @@ class Batch:
         return not self.prefills and not self.num_decodes
 
 
+class _Keys:
+    """The block keys ``seq.block_key(0 … n−1)``, computed only if a cache reads them."""
+
+    __slots__ = ("seq", "n")
+
+    def __init__(self, seq: Sequence, n: int) -> None:
+        self.seq, self.n = seq, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, j: int):
+        if not 0 <= j < self.n:
+            raise IndexError(j)
+        return self.seq.block_key(j)
+
+
 class Scheduler:
     """Continuous batching over a :class:`BlockManager` and an optional prefix cache (module docstring)."""
 
@@ -112,6 +138,7 @@ class Scheduler:
         self.bs = blocks.block_size
         self.waiting: list[tuple[tuple, Sequence]] = []
         self.swapped: list[Sequence] = []
+        self.transferred: list[Sequence] = []  # prefilled elsewhere (disaggregation), waiting for blocks
         self.prefilling: dict = {}
         self.decoding: dict = {}
         self.step = 0  # decode iterations run so far
@@ -133,7 +160,7 @@ class Scheduler:
 
     @property
     def has_work(self) -> bool:
-        return bool(self.waiting or self.swapped or self.prefilling or self.decoding)
+        return bool(self.waiting or self.swapped or self.transferred or self.prefilling or self.decoding)
 
     def add(self, seq: Sequence) -> None:
         """Queue a new sequence. One that could never fit is an error, not a silent stall."""
@@ -145,6 +172,28 @@ class Scheduler:
         seq.status = Status.WAITING
         heapq.heappush(self.waiting, (self._key(seq), seq))
 
+    def add_prefilled(self, seq: Sequence) -> None:
+        """Queue a sequence whose prompt KV was computed on another replica and arrives with its first
+        output (prefill/decode disaggregation): it needs blocks for the prompt, then decodes here."""
+        if seq.max_new_tokens < 2 or seq.total_slots > self.config.max_model_len:
+            raise InvalidValue("prefilled request", seq, f"≥ 2 output tokens and ≤ {self.config.max_model_len} slots")
+        if blocks_for(seq.total_slots, self.bs) > self.blocks.num_blocks:
+            raise InvalidValue("request length", seq.total_slots, f"at most {self.blocks.num_blocks * self.bs} tokens")
+        seq.status, seq.computed, seq.generated = Status.WAITING, seq.prefill_len, max(seq.generated, 1)
+        self.transferred.append(seq)
+
+    def _admit_transferred(self) -> None:
+        while self.transferred and self.num_running < self.config.max_num_seqs:
+            seq = self.transferred[0]
+            reserve = seq.prefill_len
+            if self.config.reservation == "max-length":
+                reserve = max(reserve, self.config.max_model_len)
+            if not self.blocks.allocate(seq.seq_id, reserve):
+                return
+            self.transferred.pop(0)
+            seq.status = Status.RUNNING
+            self._join_decode(seq)
+
     def _reserve(self, seq: Sequence, slots: int) -> bool:
         have = self.blocks.slots[seq.seq_id]
         if slots <= have:
@@ -154,9 +203,11 @@ class Scheduler:
     def _cache_blocks(self, seq: Sequence, written: int) -> None:
         if self.cache is None:
             return
-        full = min(written // self.bs, len(self.blocks.tables[seq.seq_id]))
-        if full:
-            self.cache.insert([seq.block_key(j) for j in range(full)], self.blocks.tables[seq.seq_id][:full])
+        table = self.blocks.tables[seq.seq_id]
+        full = min(written // self.bs, len(table))
+        if full > seq.cache_inserted:
+            self.cache.insert(_Keys(seq, full), table, seq.cache_memo, seq.cache_inserted)
+            seq.cache_inserted = full
 
     def _join_decode(self, seq: Sequence) -> None:
         """``seq`` decodes from the next decode step: schedule its next block and its finish."""
@@ -206,12 +257,14 @@ class Scheduler:
             copies = self.blocks.swap_out(seq.seq_id)
             if copies is not None:
                 batch.swap_out.extend(copies)
+                seq.cache_inserted = 0  # it comes back in other, unregistered blocks
                 seq.status = Status.SWAPPED
                 self.swapped.append(seq)
                 return
         written = seq.prompt_len + seq.generated - 1 if decoding else seq.computed
         self._cache_blocks(seq, written)
         self.blocks.free(seq.seq_id)
+        seq.cache_inserted = 0  # its blocks are gone; a re-admission re-registers what it recomputes
         seq.prefill_len = seq.prompt_len + seq.generated  # recompute: the outputs so far become prompt
         seq.computed = 0
         self.add(seq)
@@ -229,10 +282,11 @@ class Scheduler:
     # -- one iteration ---------------------------------------------------------------------------
     def schedule(self) -> Batch:
         """The next iteration's batch (``batch.empty`` when there is nothing to run now)."""
-        batch = Batch(decodes=self.decoding)
+        batch = Batch(self.decoding)
         if self.config.policy == "static":
             return self._schedule_static(batch)
         self._swap_in(batch)
+        self._admit_transferred()
         budget = self.config.max_batched_tokens
         if self.config.policy == "prefill-first":
             self._schedule_prefills(batch, budget)
@@ -259,20 +313,32 @@ class Scheduler:
             self._join_decode(seq)
 
     def _allocate_decode_blocks(self, batch: Batch) -> None:
-        for seq in self._block_due.pop(self.step, ()):
-            if seq.seq_id not in self.decoding or seq.next_block_step != self.step:
+        """Give each decode due at this step its next block (one event per sequence per block)."""
+        due = self._block_due.pop(self.step, None)
+        if not due:
+            return
+        step, bs, decoding, buckets = self.step, self.bs, self.decoding, self._block_due
+        slots, append = self.blocks.slots, self.blocks.append_slots
+        for seq in due:
+            sid = seq.seq_id
+            if sid not in decoding or seq.next_block_step != step:
                 continue  # left decoding since it was bucketed
-            write = seq.prompt_len + seq.generated_at(self.step, True) - 1
-            upto = min((write // self.bs + 1) * self.bs, seq.total_slots)
-            if not self._make_room(seq, upto, batch, decodes_too=True):
-                continue
-            if upto < seq.total_slots:
-                seq.next_block_step = self.step + upto - write
-                self._block_due[seq.next_block_step].append(seq)
+            write = seq.prompt_len + seq.generated + step - seq.join_step - 1
+            total = seq.prompt_len + seq.max_new_tokens - 1
+            upto = (write // bs + 1) * bs
+            if upto > total:
+                upto = total
+            have = slots[sid]
+            if upto > have and append(sid, upto - have) is None:  # no room: preempt someone (maybe seq)
+                if not self._make_room(seq, upto, batch, decodes_too=True):
+                    continue
+            if upto < total:
+                seq.next_block_step = nxt = step + upto - write
+                buckets[nxt].append(seq)
 
     def _schedule_prefills(self, batch: Batch, budget: int) -> None:
         chunked = self.config.chunked_prefill
-        for seq in list(self.prefilling.values()):
+        for seq in list(self.prefilling.values()) if self.prefilling else ():
             if budget <= 0:
                 return
             if seq.seq_id not in self.prefilling:
@@ -304,7 +370,7 @@ class Scheduler:
                     stats.queries + 1, stats.query_blocks + usable, stats.hit_blocks + len(hits))
             if seq.preemptions == 0:
                 seq.cached_tokens = start
-            seq.status, seq.computed = Status.RUNNING, start
+            seq.status, seq.computed, seq.cache_inserted = Status.RUNNING, start, len(hits)
             self.prefilling[seq.seq_id] = seq
             batch.prefills.append((seq, start, n))
             budget -= n
@@ -314,7 +380,7 @@ class Scheduler:
         if self.cache is None:
             return [], 0
         usable = (seq.prefill_len - 1) // self.bs  # at least one token must be computed for its logits
-        return (self.cache.match([seq.block_key(j) for j in range(usable)], record=False) if usable else []), usable
+        return (self.cache.match(_Keys(seq, usable), False, seq.cache_memo) if usable else []), usable
 
     def _schedule_static(self, batch: Batch) -> Batch:
         if not self.num_running:
@@ -334,8 +400,8 @@ class Scheduler:
         batch.num_decodes, batch.decode_context = len(self.decoding), self.decode_context
         batch.padded_decodes = self._static_size
         batch.joined, self._joined = [s for s in self._joined if s.seq_id in self.decoding], []
-        # padded context: every member attends over the padded prompt plus the steps so far
-        batch.decode_context = self._static_size * (self._static_prompt + self.step - self._static_start + 1)
+        # padded: every member attends over the padded prompt plus the steps so far
+        batch.padded_context = self._static_size * (self._static_prompt + self.step - self._static_start + 1)
         return batch
 
     def finish_step(self, batch: Batch) -> list[Sequence]:

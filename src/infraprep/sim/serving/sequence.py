@@ -40,7 +40,7 @@ class Sequence:
     __slots__ = (
         "seq_id", "prompt_len", "max_new_tokens", "arrival", "priority", "status", "prefill_len", "computed",
         "generated", "join_step", "next_block_step", "finish_step", "cached_tokens", "preemptions",
-        "last_emit_step",
+        "last_emit_step", "cache_memo", "cache_inserted",
     )
 
     def __init__(self, seq_id: Hashable, prompt_len: int, max_new_tokens: int, arrival: float = 0.0,
@@ -59,6 +59,8 @@ class Sequence:
         self.cached_tokens = 0  # prompt tokens served by the prefix cache at first admission
         self.preemptions = 0
         self.last_emit_step = -1  # decode step of the last output, −1 if it came from a prefill
+        self.cache_memo: list = []  # the prefix cache's per-sequence memo (chain hashes)
+        self.cache_inserted = 0  # full blocks already registered with the prefix cache
 
     @property
     def total_slots(self) -> int:
