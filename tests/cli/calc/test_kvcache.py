@@ -53,7 +53,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(OPTIONS), VALUES), max_size=8), st.booleans())
 def test_fuzz_never_a_traceback(cli, pairs, as_json):
     args = [x for pair in pairs for x in pair] + (["--json"] if as_json else [])

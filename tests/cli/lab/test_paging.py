@@ -18,3 +18,8 @@ def test_errors(cli):
                          (("--rate", "0"), "--rate=0"), (("--plot", "a.gif"), ".svg or .png")):
         r = cli("lab", "paging", "--requests", "50", *args)
         assert r.code == 2 and needle in r.err and len(r.err.strip().splitlines()) == 1, (args, r.err)
+
+
+def test_same_seed_same_trace(cli):
+    runs = [cli("lab", "paging", "--requests", "80", "--seed", seed, "--json").json()["allocators"] for seed in "112"]
+    assert runs[0] == runs[1] != runs[2]

@@ -175,3 +175,26 @@ def test_prefix_hits_skip_the_shared_prompt():
     for kind in ("hash", "radix"):
         sched = replay(SchedulerConfig(max_batched_tokens=32, max_num_seqs=2), specs, 12, 4, kind)
         assert sched.cache.stats.hit_blocks == 4 and sched.cache.stats.query_blocks == 8
+
+
+def test_priority_order_admits_and_preempts_by_priority():
+    """Room for one 8-slot sequence at a time (3 blocks of 4). Under ``priority`` the later but more
+    important request runs first; under ``fcfs`` arrival order wins. When both run and blocks run
+    out, the less important one is the one preempted."""
+    for order, first in (("priority", "urgent"), ("fcfs", "early")):
+        sched = Scheduler(SchedulerConfig(max_batched_tokens=16, max_num_seqs=2, order=order), BlockManager(3, 4))
+        sched.add(Sequence("early", 8, 1, arrival=0.0, priority=5))
+        sched.add(Sequence("urgent", 8, 1, arrival=1.0, priority=0))
+        batch = sched.schedule()
+        assert [s.seq_id for s, _, _ in batch.prefills] == [first], order
+    sched = Scheduler(SchedulerConfig(max_batched_tokens=16, max_num_seqs=2, order="priority"), BlockManager(4, 4))
+    low, high = Sequence("low", 4, 8, arrival=0.0, priority=9), Sequence("high", 4, 8, arrival=1.0, priority=0)
+    sched.add(low)
+    sched.add(high)
+    sched.finish_step(sched.schedule())  # both prefill: one block each, then decode
+    preempted = []
+    for _ in range(10):
+        batch = sched.schedule()
+        preempted += [s.seq_id for s in batch.preempted]
+        sched.finish_step(batch)
+    assert preempted and set(preempted) == {"low"}
