@@ -2,12 +2,12 @@
 
 import json
 import os
-import subprocess
-import sys
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.cli.one_line import assert_one_line_error
+from tests.helpers import cpu_seconds
 
 
 def test_contract_keys_and_values(cli):
@@ -40,8 +40,7 @@ def test_errors_are_one_line_exit_2(cli):
         (("--model", "opt-13b", "--mem-util", "150%"), "fraction"),
         (("--model", "opt-13b", "--tp", "3"), "--tp=3"),
     ]:
-        r = cli("calc", "kv-cache", *args)
-        assert r.code == 2 and needle in r.err and len(r.err.strip().splitlines()) == 1, (args, r.err)
+        assert_one_line_error(cli("calc", "kv-cache", *args), needle)
 
 
 OPTIONS = ["--layers", "--kv-heads", "--head-dim", "--heads", "--latent-dim", "--rope-dim", "--dtype-bytes", "--tokens",
@@ -67,20 +66,19 @@ def test_fuzz_never_a_traceback(cli, pairs, as_json):
         assert data["bytes_per_token"] > 0 and data["total_bytes"] >= data["bytes_per_token"]
 
 
-def test_as_fast_as_bare_start_up(isolated_workspace):
-    """Under 0.3 s as a subprocess: ``infraprep --help`` has that budget (tests/cli/test_startup.py), and
-    ``calc kv-cache`` must cost no more than start-up. Compared side by side, best of seven, as a ratio,
-    so the check holds on a loaded machine."""
+def test_answers_in_under_0_3_s_as_a_subprocess(isolated_workspace):
+    """CPU seconds of the child, best of 5, interleaved with `calc hardware`: under 0.3 s whenever the
+    baseline leaves headroom, and never more than 1.3× the baseline (one numpy import would break it)."""
     env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
-    base = [sys.executable, "-m", "infraprep"]
-    kv = [*base, "calc", "kv-cache", "--model", "llama3-70b", "--gpu", "h100-sxm", "--tp", "8", "--json"]
-    best = {"help": float("inf"), "kv": float("inf")}
-    for _ in range(7):
-        for name, cmd in (("help", [*base, "--help"]), ("kv", kv)):
-            start = time.perf_counter()
-            subprocess.run(cmd, env=env, capture_output=True, check=True)
-            best[name] = min(best[name], time.perf_counter() - start)
-    assert best["kv"] < 1.25 * best["help"], best
+    runs = {"command": ["calc", "kv-cache", "--model", "llama3-70b", "--gpu", "h100-sxm", "--tp", "8", "--json"],
+            "baseline": ["calc", "hardware", "--json"]}
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(5):
+        for name, argv in runs.items():
+            best[name] = min(best[name], cpu_seconds(argv, env))
+    assert best["command"] <= 1.3 * best["baseline"], best
+    if best["baseline"] < 0.24:
+        assert best["command"] < 0.3, best
 
 
 def test_loads_no_heavy_library(isolated_workspace):

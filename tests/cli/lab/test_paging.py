@@ -1,5 +1,7 @@
 """``infraprep lab paging``: JSON, table, plot, errors."""
 
+from tests.cli.one_line import assert_one_line_error
+
 
 def test_json_table_and_plot(cli, tmp_path):
     r = cli("lab", "paging", "--requests", "120", "--block-sizes", "4,64", "--json")
@@ -16,8 +18,7 @@ def test_json_table_and_plot(cli, tmp_path):
 def test_errors(cli):
     for args, needle in ((("--block-sizes", "16,x"), "--block-sizes"), (("--capacity", "100"), "--capacity=100"),
                          (("--rate", "0"), "--rate=0"), (("--plot", "a.gif"), ".svg or .png")):
-        r = cli("lab", "paging", "--requests", "50", *args)
-        assert r.code == 2 and needle in r.err and len(r.err.strip().splitlines()) == 1, (args, r.err)
+        assert_one_line_error(cli("lab", "paging", "--requests", "50", *args), needle)
 
 
 def test_same_seed_same_trace(cli):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.cli.one_line import assert_one_line_error
+
 pytest.importorskip("torch")
 
 
@@ -15,5 +17,4 @@ def test_small_run_json(cli):
 
 
 def test_errors(cli):
-    r = cli("lab", "serve-bench", "--max-seqs", "0")
-    assert r.code == 2 and "--max-seqs=0" in r.err
+    assert_one_line_error(cli("lab", "serve-bench", "--max-seqs", "0"), "--max-seqs=0")

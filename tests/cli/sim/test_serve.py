@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.cli.one_line import assert_one_line_error
+
 SMALL = ("--requests", "150", "--rate", "20")
 
 
@@ -46,5 +48,4 @@ def test_sweep_writes_the_plot(cli, tmp_path):
     (("--think-time", "soon"), "think-time"),
 ])
 def test_errors_are_one_line_exit_2(cli, args, needle):
-    r = cli("sim", "serve", *SMALL, *args)
-    assert r.code == 2 and needle in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert_one_line_error(cli("sim", "serve", *SMALL, *args), needle)

@@ -1,7 +1,5 @@
 """``calc kv-cache``: KV bytes per token and per batch (MHA/GQA/MQA/MLA), and sequences per GPU."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``lab paging``: fragmentation of contiguous reservation vs paging on a trace, and the page-table mapping."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

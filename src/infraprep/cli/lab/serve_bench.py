@@ -1,7 +1,5 @@
 """``lab serve-bench``: continuous vs static batching on the real paged engine (tokens per second)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``sim serve``: the inference replica simulator — one run, a comparison, or a request-rate sweep."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
