@@ -5,9 +5,10 @@ counts, :mod:`.prefix_cache` owns hashing and eviction, :mod:`.scheduler` owns b
 Pure Python, no numpy: the engine imports it next to torch, the simulator next to numpy.
 """
 
+from infraprep.sim.serving.batch import Batch
 from infraprep.sim.serving.block_manager import BlockManager, blocks_for
 from infraprep.sim.serving.prefix_cache import HashPrefixCache, RadixPrefixCache, make_prefix_cache
-from infraprep.sim.serving.scheduler import Batch, Scheduler, SchedulerConfig
+from infraprep.sim.serving.scheduler import Scheduler, SchedulerConfig
 from infraprep.sim.serving.sequence import Sequence, Status
 
 __all__ = [
