@@ -95,6 +95,8 @@ struct Sample {
 // Moves `items` values 1..items from `producers` threads to `consumers` threads through a fresh Queue.
 template <class Queue>
 Sample run_once(std::size_t capacity, std::uint64_t items, unsigned producers, unsigned consumers) {
+  // Harness atomics: `go` release/acquire (threads start after the setup); the counters relaxed
+  // (read after join(), which synchronizes; the stop test only needs the count to get there).
   Queue queue(capacity);
   std::atomic<bool> go{false};
   std::atomic<std::uint64_t> popped{0}, popped_sum{0};

@@ -68,6 +68,11 @@ struct Counts {
 template <class Queue>
 void run(Queue& queue, unsigned producers, unsigned consumers, std::uint64_t per_producer,
          std::chrono::milliseconds timeout, bool fifo, Json& out) {
+  // The harness's own atomics: `go` is release/acquire so every thread starts after the setup;
+  // `popped`, `pushed` and the `seen` counts are relaxed (read-modify-writes on one object are totally
+  // ordered, so a second delivery of an id always sees the first; the totals are read after join(),
+  // which synchronizes); `stop` is relaxed (a request to give up, ordering nothing); `finished` is
+  // release/acquire so the watchdog's view of "all done" includes the threads' last writes.
   const std::uint64_t total = producers * per_producer;
   std::unique_ptr<std::atomic<std::uint8_t>[]> seen(new std::atomic<std::uint8_t>[total + 1]());
   std::atomic<bool> go{false}, stop{false};
