@@ -60,6 +60,8 @@ def test_bad_arguments_are_named():
         run_stress(STRUCTURES["spsc"], "fixed")
     with pytest.raises(InvalidValue, match="--items=0"):
         run_stress(STRUCTURES["spsc"], "correct", items_per_producer=0)
+    with pytest.raises(InvalidValue, match="--attempts=0"):
+        run_stress(STRUCTURES["stack"], "broken", attempts=0)
 
 
 def test_unknown_structure_suggests_names():

@@ -83,6 +83,8 @@ def run_stress(structure: Structure, variant: str, flavour: str = "release", ite
         raise InvalidValue("build", flavour, " or ".join(_FLAVOURS))
     if items_per_producer < 1:
         raise InvalidValue("--items", items_per_producer, "a positive number of items per producer")
+    if attempts < 1:
+        raise InvalidValue("--attempts", attempts, "a positive integer")
     binary = build(lockfree_dir() / "stress.cpp", flavour)
     args = [structure.name, variant, structure.producers, structure.consumers, items_per_producer,
             structure.capacity, stall_ms]
