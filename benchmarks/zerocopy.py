@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from infraprep.calc.units import format_seconds
 from infraprep.labs.machine import describe_machine
 from infraprep.labs.zerocopy import IPC_ACCEPTANCE, ZeroCopyOptions, run_zerocopy, torch_available
 
@@ -30,9 +31,9 @@ def main() -> None:
     print(f"memcpy bandwidth {memcpy / 1e9:.2f} GB/s (bytes copied per second)")
     print(f"{'method':<30} {'scope':<18} {'to usable':>12} {'GB/s':>10} {'x memcpy':>10} {'with read':>11}  same memory")
     for t in report.transfers:
-        with_read = f"{t.seconds_with_read * 1e3:9.2f} ms" if t.seconds_with_read else f"{'—':>11}"
-        print(f"{t.name:<30} {t.scope:<18} {t.seconds * 1e3:9.3f} ms {t.bytes_per_s / 1e9:10.3g} "
-              f"{t.ratio_to(memcpy):10.3g} {with_read}  {'yes' if t.shares_memory else 'no'}")
+        with_read = format_seconds(t.seconds_with_read) if t.seconds_with_read else "—"
+        print(f"{t.name:<30} {t.scope:<18} {format_seconds(t.seconds):>12} {t.bytes_per_s / 1e9:10.3g} "
+              f"{t.ratio_to(memcpy):10.3g} {with_read:>11}  {'yes' if t.shares_memory else 'no'}")
     print(f"shared memory vs pickle over a pipe: {report.ipc_speedup:,.0f}x to a usable array, "
           f"{report.ipc_speedup_with_read:,.1f}x with one read pass (need >= {IPC_ACCEPTANCE:g}x)")
 

@@ -11,7 +11,7 @@ from infraprep.labs.zerocopy import IPC_ACCEPTANCE, measure_ipc
 
 @pytest.fixture(scope="module")
 def rows():
-    return {r.name.split()[0]: r for r in measure_ipc(8 * 2**20, reps=2)}
+    return {r.name.split()[0]: r for r in measure_ipc(8 * 2**20, reps=3)}
 
 
 def test_sharing_is_checked_not_assumed(rows):
