@@ -11,6 +11,7 @@ import pytest
         (["--dp", "1", "--zero", "1"], "--zero=1 is not valid"),
         (["--dp", "8", "--tp", "4", "--pp", "2"], "--dp × --tp × --pp=64 is not valid: expected at most 32 ranks"),
         (["--steps", "0"], "--steps=0 is not valid"),
+        (["--plot", "run.pdf"], "--plot='run.pdf' is not valid: expected a file name ending in .svg or .png"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, args, message):
@@ -36,11 +37,14 @@ def test_json_run_reports_every_count_predicted_and_matched(cli):
 
 
 @pytest.mark.slow
-def test_table_run_shows_the_pipeline_side_by_side(cli):
+def test_table_run_shows_the_pipeline_side_by_side(cli, tmp_path):
+    picture = tmp_path / "run.svg"
     result = cli("lab", "train", "--dp", "1", "--tp", "1", "--pp", "2", "--schedule", "gpipe", "--steps", "2",
-                 "--no-check")
+                 "--no-check", "--plot", str(picture))
     assert result.code == 0, result.err
     out = result.out
     assert "dp=1 × tp=1 × pp=2 (gpipe)" in out and "Pipeline (gpipe)" in out
     assert "≠" not in out and out.count(" = ") >= 4  # send and recv on both stages, all matching
     assert "single process" not in out  # --no-check: no baseline
+    svg = picture.read_text()
+    assert svg.lstrip().startswith("<?xml") and "gpipe, p=2, m=4" in svg  # the timeline's title

@@ -1,13 +1,17 @@
-"""``infraprep lab train``: the 3D-parallel mini-trainer, predicted vs measured side by side."""
+"""``infraprep lab train``: the 3D-parallel mini-trainer, predicted vs measured side by side.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer would re-evaluate the string annotations each
+time it builds the command tree (start-up cost, see tests/cli/test_startup.py).
+"""
 
 from typing import Annotated
 
 import typer
 
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
+from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.plotting import check_plot_path, new_figure, save_figure
+from infraprep.cli.progress import progress_bar
 
 
 def _n(value: float | list) -> str:
@@ -87,6 +91,7 @@ def train(
     lr: Annotated[float, typer.Option("--lr", help="Adam learning rate.")] = 3e-3,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the initial weights and the data.")] = 0,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Also train the single-process baseline and report the parity.")] = True,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE", help="Loss curves and the pipeline's last step as it ran (SVG/PNG).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Train a small GPT on dp×tp×pp ranks (spawned locally over gloo, or as the ranks of a torchrun job
@@ -96,20 +101,19 @@ def train(
     config = TrainConfig(ModelShape(layers, hidden, heads, vocab, seq), dp=dp, tp=tp, pp=pp, zero=zero,
                          schedule=schedule.lower(), sp=sp, steps=steps, micro_batches=micro_batches,
                          micro_batch_size=micro_batch_size, lr=lr, seed=seed)
+    check_plot_path(plot)
     from infraprep.labs.trainer.run import train as run_training
 
-    if as_json:
-        result = run_training(config, check=check)
-    else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=error_console, transient=True) as bar:
-            task = bar.add_task(f"starting {config.world} ranks, then steps", total=steps)
-            result = run_training(config, lambda _j, step: bar.update(task, completed=step + 1, description="training"),
-                                  check=check)
+    with progress_bar(f"{config.world} ranks: start, then steps", steps, enabled=not as_json) as advance:
+        result = run_training(config, lambda _j, _step: advance(1), check=check)
     if result is None:  # a torchrun rank other than 0: rank 0 prints
         return
+    if plot:
+        from infraprep.labs.trainer.plot import draw
+
+        fig, axes = new_figure(2 if pp > 1 else 1, 1, size=(9, 7 if pp > 1 else 4))
+        draw(result, list(axes) if pp > 1 else [axes])
+        save_figure(fig, plot)
     if as_json:
         emit_json(result.to_dict())
     else:

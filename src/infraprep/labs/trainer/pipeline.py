@@ -7,8 +7,8 @@ deadlock (``schedule.timeline`` checks the op orders). A boundary tensor is ``(s
 b · h`` fp32 elements (Narayanan et al. 2021 §3.2).
 
 Measured per step: wall time blocked in ``recv`` (waiting for a neighbour), wall time computing,
-the step's start and end (``time.time()``, so the launcher can line ranks up: every stage enters the
-step after a barrier of its pipeline), and the most micro-batches stashed at once.
+the step's start and end and each op's start and end (``time.time()``, so ranks can be lined up:
+every stage enters the step after a barrier of its pipeline), and the most micro-batches stashed.
 """
 
 from __future__ import annotations
@@ -41,12 +41,18 @@ class PipelineRunner:
         stats["recv_wait_s"] += time.perf_counter() - t0
         return x
 
+    @staticmethod
+    def _computed(stats: dict, kind: str, i: int, t0: float) -> None:
+        t1 = time.time()
+        stats["compute_s"] += t1 - t0
+        stats["ops"].append((kind, i, t0, t1))
+
     def run_step(self, tokens: torch.Tensor, before_last_backward: Callable[[], None] | None = None) -> dict:
         """Forward and backward of all micro-batches; gradients accumulate in ``.grad``.
 
         Returns the stage's summed loss (last stage; 0 elsewhere) and the step's measurements.
         """
-        stats = {"recv_wait_s": 0.0, "compute_s": 0.0, "loss": 0.0, "peak_in_flight": 0, "start": time.time()}
+        stats = {"recv_wait_s": 0.0, "compute_s": 0.0, "loss": 0.0, "peak_in_flight": 0, "start": time.time(), "ops": []}
         stash: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         sends: list[tuple[Any, torch.Tensor]] = []
         dp_rank = self.groups.coords.dp
@@ -54,9 +60,9 @@ class PipelineRunner:
             if kind == "F":
                 inputs, targets = micro_batch(tokens, self.config, dp_rank, i)
                 x = inputs.to(self.device) if self.first else self._recv(self.stage - 1, stats).requires_grad_()
-                t0 = time.perf_counter()
+                t0 = time.time()
                 out = self.model.forward(x, targets.to(self.device) if self.last else None)
-                stats["compute_s"] += time.perf_counter() - t0
+                self._computed(stats, kind, i, t0)
                 stash[i] = (x, out)
                 stats["peak_in_flight"] = max(stats["peak_in_flight"], len(stash))
                 if self.last:
@@ -69,9 +75,9 @@ class PipelineRunner:
                 grad = None if self.last else self._recv(self.stage + 1, stats)
                 if n == len(self.ops) - 1 and before_last_backward is not None:
                     before_last_backward()
-                t0 = time.perf_counter()
+                t0 = time.time()
                 out.backward(grad)
-                stats["compute_s"] += time.perf_counter() - t0
+                self._computed(stats, kind, i, t0)
                 if not self.first:
                     payload = x.grad.contiguous()
                     sends.append((self.meter.isend(payload, self.groups.peer(self.stage - 1), "pp"), payload))
