@@ -45,3 +45,12 @@ def test_every_bucket_is_launched_from_inside_backward(runs):
         assert r["buckets"]["launched_during_backward"] == len(sizes)
         (row,) = [x for x in r["comm_per_step"] if x["kind"] == "all-reduce"]
         assert row["calls"] == len(sizes)
+
+
+def test_a_parameter_without_gradient_contributes_zeros():
+    used, unused = torch.nn.Parameter(torch.ones(3)), torch.nn.Parameter(torch.ones(2))
+    b = BucketedAllReduce([used, unused], CommMeter(), Group("dp", None, [0], 0), bucket_elements=1)
+    b.arm()
+    (used * 2).sum().backward()
+    b.finish()
+    assert used.grad.tolist() == [2.0] * 3 and unused.grad.tolist() == [0.0, 0.0]

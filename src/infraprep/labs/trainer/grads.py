@@ -56,13 +56,16 @@ class BucketedAllReduce:
             self.launched_during_backward += 1
 
     def _launch(self, i: int) -> None:
+        for p in self.buckets[i]:
+            if p.grad is None:  # not used this step: contributes zeros, as DDP's find_unused_parameters
+                p.grad = torch.zeros_like(p)
         flat = torch.cat([p.grad.reshape(-1) for p in self.buckets[i]])
         self._inflight.append((i, flat, self.meter.all_reduce(flat, self.group, async_op=True)))
         self._next = i + 1
 
     def finish(self) -> None:
         """Wait for every bucket and write the summed gradients back."""
-        while self._next < len(self.buckets):  # a parameter that got no gradient this step
+        while self._next < len(self.buckets):  # a bucket whose hooks did not all fire (unused parameters)
             self._launch(self._next)
         for i, flat, work in self._inflight:
             work.wait()

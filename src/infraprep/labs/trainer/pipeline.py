@@ -33,16 +33,20 @@ class PipelineRunner:
         self.first, self.last = self.stage == 0, self.stage == config.pp - 1
         self.ops = schedule(config.schedule, config.pp, self.stage, config.micro_batches)
         self.shape = (config.local_seq, config.micro_batch_size, config.model.hidden)
+        # CUDA runs asynchronously: wait for the device before reading the clock, or the times
+        # would be those of launching kernels, not of running them
+        self._sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
 
     def _recv(self, src_stage: int, stats: dict) -> torch.Tensor:
         x = torch.empty(self.shape, device=self.device)
         t0 = time.perf_counter()
         self.meter.recv(x, self.groups.peer(src_stage), "pp")
+        self._sync()
         stats["recv_wait_s"] += time.perf_counter() - t0
         return x
 
-    @staticmethod
-    def _computed(stats: dict, kind: str, i: int, t0: float) -> None:
+    def _computed(self, stats: dict, kind: str, i: int, t0: float) -> None:
+        self._sync()
         t1 = time.time()
         stats["compute_s"] += t1 - t0
         stats["ops"].append((kind, i, t0, t1))
