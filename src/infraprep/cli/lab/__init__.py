@@ -17,4 +17,4 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.lab import attention, checkpoint, fp8, fusion, litmus, lockfree, matmul, paging, serve_bench, zerocopy  # noqa: E402,F401
+from infraprep.cli.lab import attention, checkpoint, fp8, fusion, litmus, lockfree, matmul, paging, serve_bench, train, zerocopy  # noqa: E402,F401
