@@ -13,7 +13,6 @@ import click
 import typer
 
 from infraprep import __version__
-from infraprep.cli import practice, study, workspace
 from infraprep.cli.lazy import LazyGroup
 from infraprep.cli.output import JSON_HELP, error_console
 from infraprep.errors import InfraprepError
@@ -21,8 +20,17 @@ from infraprep.errors import InfraprepError
 __all__ = ["app", "main"]
 
 class _Root(LazyGroup):
-    # Groups imported only when used (start-up stays light as they grow).
+    # Commands and groups are imported only when used, so start-up stays light as they grow.
     lazy = {
+        "rounds": ("infraprep.cli.study:rounds", "The interview matrix: round, focus, course mapping, duration."),
+        "round": ("infraprep.cli.study:round_view", "One round: its competencies with mastery and its questions."),
+        "question": ("infraprep.cli.study:question", "A question; --hint, --answer, --grade again|hard|good|easy."),
+        "competencies": ("infraprep.cli.study:competencies", "All 28 competencies with id, names, round, mastery."),
+        "init": ("infraprep.cli.workspace:init", "Create your own prep repository in the seed's shape."),
+        "progress": ("infraprep.cli.workspace:progress", "Mastery, attempts, reviews due, streak; ticks your README."),
+        "lint": ("infraprep.cli.workspace:lint", "Check all round content (file:line: message; exit 1 on any)."),
+        "drill": ("infraprep.cli.practice:drill", "Numeric and concept drills, graded with a stated tolerance."),
+        "review": ("infraprep.cli.practice:review", "Run the spaced-repetition cards that are due."),
         "calc": ("infraprep.cli.calc", "Calculators: the numbers a candidate derives, with the derivation shown."),
         "sim": ("infraprep.cli.sim", "Simulators: discrete-event and Monte Carlo models of the dynamics."),
         "lab": ("infraprep.cli.lab", "Labs: real implementations on real engines, measured side by side."),
@@ -56,19 +64,9 @@ def _root(
 ) -> None:
     """With no command: the study home."""
     if ctx.invoked_subcommand is None:
+        from infraprep.cli import study
+
         study.home(as_json)
-
-
-app.command("rounds")(study.rounds)
-app.command("round")(study.round_view)
-app.command("question")(study.question)
-app.command("competencies")(study.competencies)
-app.command("init")(workspace.init)
-app.command("progress")(workspace.progress)
-app.command("lint")(workspace.lint)
-app.command("drill")(practice.drill)
-app.command("review")(practice.review)
-
 
 
 def main(argv: list[str] | None = None) -> None:

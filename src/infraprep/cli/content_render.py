@@ -18,7 +18,6 @@ Errors never reach the reader as tracebacks: :func:`check` lists them as ``file:
 ``infraprep lint``.
 """
 
-from __future__ import annotations
 
 import contextlib
 import io

@@ -6,7 +6,6 @@ modules are imported only when the user runs one of their commands (``get_comman
 help lists them from the summaries without importing anything.
 """
 
-from __future__ import annotations
 
 import importlib
 
@@ -18,7 +17,11 @@ __all__ = ["LazyGroup"]
 
 
 class LazyGroup(TyperGroup):
-    """Subclass and set ``lazy = {name: (module path, one-line help)}``; each module defines ``app``."""
+    """Subclass and set ``lazy = {name: (target, one-line help)}``.
+
+    A target ``"package.module"`` names a module defining a typer ``app`` (a sub-group); a target
+    ``"package.module:function"`` names one command function (typer turns it into a command on first use).
+    """
 
     lazy: dict[str, tuple[str, str]] = {}
 
@@ -27,8 +30,14 @@ class LazyGroup(TyperGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy and name not in self.commands:
-            module = importlib.import_module(self.lazy[name][0])
-            command = typer.main.get_command(module.app)
+            module_name, _, function = self.lazy[name][0].partition(":")
+            module = importlib.import_module(module_name)
+            if function:
+                single = typer.Typer(add_completion=False, rich_markup_mode=None)
+                single.command(name)(getattr(module, function))
+                command = typer.main.get_command(single)  # one command: typer returns the command itself
+            else:
+                command = typer.main.get_command(module.app)
             command.name = name
             self.commands[name] = command
         return super().get_command(ctx, name)

@@ -1,6 +1,5 @@
 """Rendering helpers shared by every command: one console, JSON out, one-line errors."""
 
-from __future__ import annotations
 
 import json
 import math

@@ -1,6 +1,5 @@
 """``--plot FILE`` support: matplotlib with the Agg backend, imported only when a plot is asked for."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """A rich progress bar on stderr for long work, silent in ``--json`` mode."""
 
-from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

@@ -4,7 +4,6 @@ Each wraps a :mod:`infraprep.calc.units` parser and turns its error into click's
 so a bad quantity prints ``Invalid value for '--x': …`` on one line and exits 2.
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 

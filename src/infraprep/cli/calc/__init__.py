@@ -1,6 +1,5 @@
 """``infraprep calc NAME``: the calculators. One module per topic registers its commands on ``app``."""
 
-from __future__ import annotations
 
 import typer
 

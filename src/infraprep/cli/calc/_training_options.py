@@ -6,7 +6,6 @@ themselves are imported inside the commands: every ``infraprep`` start-up import
 and only the command that runs should pay for its calculator.
 """
 
-from __future__ import annotations
 
 from typing import Annotated
 

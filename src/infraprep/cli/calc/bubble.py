@@ -3,7 +3,6 @@
 The pipeline options (schedule, sizes, pass times) are shared with ``sim schedule``.
 """
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """``calc comm``: per-step per-GPU communication of DP/ZeRO, TP/SP, PP, CP and EP, and whether it hides."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """``calc flops``: FLOPs per token and iteration, MFU and HFU, training time and compute budget."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

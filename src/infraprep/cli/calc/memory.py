@@ -1,6 +1,5 @@
 """``calc train-memory`` and ``calc activations``: what a training job keeps on each GPU."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """Render a calculator result: a table of its rows and the derivation, or its JSON."""
 
-from __future__ import annotations
 
 from rich.panel import Panel
 from rich.table import Table

@@ -1,6 +1,5 @@
 """``calc storage``: checkpoint size and I/O time, data-loader bandwidth, parallel file-system sizing."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

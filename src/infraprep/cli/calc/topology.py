@@ -1,6 +1,5 @@
 """``calc topology``: k-ary fat-tree counts, or a rail-optimized fabric for N GPUs."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -4,7 +4,6 @@ Lab modules import heavy libraries (torch, numba, triton, numpy, matplotlib) ins
 functions only, so that start-up stays light (tests/cli/test_startup.py).
 """
 
-from __future__ import annotations
 
 import typer
 
@@ -17,4 +16,16 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.lab import attention, checkpoint, fp8, fusion, litmus, lockfree, matmul, paging, serve_bench, train, zerocopy  # noqa: E402,F401
+from infraprep.cli.lab import (  # noqa: E402,F401
+    attention,
+    checkpoint,
+    fp8,
+    fusion,
+    litmus,
+    lockfree,
+    matmul,
+    paging,
+    serve_bench,
+    train,
+    zerocopy,
+)

@@ -1,6 +1,5 @@
 """``infraprep lab litmus``: memory-order litmus tests counted over millions of runs on this machine."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """``infraprep lab lockfree``: the round-1 lock-free structures under stress, ThreadSanitizer and benchmark."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -4,7 +4,6 @@ The work reports each step as ``on_step(label, done, total)`` before starting it
 those calls into a rich progress bar that disappears when the work ends, so stdout stays clean.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager

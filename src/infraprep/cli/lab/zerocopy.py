@@ -1,6 +1,5 @@
 """``infraprep lab zerocopy``: move a large buffer with and without copies, vs the memcpy bandwidth."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -3,7 +3,6 @@
 Simulator modules import numpy/matplotlib inside the command functions only (start-up stays light).
 """
 
-from __future__ import annotations
 
 import typer
 

@@ -1,6 +1,5 @@
 """``sim schedule``: build a pipeline schedule's real per-rank timeline and measure it."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
