@@ -84,6 +84,7 @@ WRITER = textwrap.dedent(
     from infraprep.store import Attempt, Store, record_attempt
     path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store(path)
+    print("ready", flush=True)
     for i in range(count):
         record_attempt(store, Attempt("drill", f"{tag}-{i}", "r1.lockfree", 1, 0.5, detail={"pad": "x" * 2000}))
     print("done", flush=True)
@@ -112,7 +113,11 @@ def test_sigkill_at_random_moments_never_corrupts(tmp_path):
     kills, grew, previous = 0, 0, 0
     for _ in range(25):
         writer = _spawn(path, f"k{kills}", 100_000)
-        time.sleep(rng.uniform(0.15, 0.6))  # start-up (imports, open, migrate) then writes in flight
+        if rng.random() < 0.2:  # now and then during start-up: imports, open, migrations
+            time.sleep(rng.uniform(0.0, 0.2))
+        else:  # mostly while rows are being committed
+            writer.stdout.readline()  # "ready": the store is open
+            time.sleep(rng.uniform(0.0, 0.3))
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
         kills += writer.returncode == -signal.SIGKILL

@@ -149,7 +149,10 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
                 code, _ = _run_child(ctx, camp, rng.uniform(0.0, window))
                 if code == -signal.SIGKILL:
                     report.timed_kills += 1
-                    if node_loss_every and report.timed_kills % node_loss_every == 0:
+                    remote = LevelStore(Path(camp.root) / "remote", 2)
+                    # lose the node only once the remote level holds a checkpoint, so the restore that
+                    # follows exercises level 2 (on a slow machine a kill can come before the first upload)
+                    if node_loss_every and report.timed_kills % node_loss_every == 0 and remote.committed():
                         shutil.rmtree(Path(camp.root) / "local", ignore_errors=True)
                         report.node_losses += 1
             if code == -signal.SIGKILL:
