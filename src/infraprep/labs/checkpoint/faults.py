@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from infraprep.errors import InfraprepError
-from infraprep.labs.checkpoint.store import CRASH_POINTS
+from infraprep.labs.checkpoint.store import CRASH_POINTS, LevelStore
 from infraprep.labs.checkpoint.trainer import RunConfig, read_events, run
 
 __all__ = ["FaultReport", "compare_final", "fault_drill"]
@@ -88,8 +88,6 @@ def compare_final(a_root: str | Path, b_root: str | Path) -> bool:
     import io
 
     import torch
-
-    from infraprep.labs.checkpoint.store import LevelStore
 
     states = []
     for root in (a_root, b_root):
