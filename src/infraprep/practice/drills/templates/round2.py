@@ -92,3 +92,18 @@ def fusion_speedup(rng: random.Random) -> Drill:
         "what speed-up does fusion give? (answer like 2.5x)",
         "ratio", expected=r.speedup, tolerance=0.03, explain=r.explain(),
     )
+
+
+@template("r2.standard-attention-io", "r2.flash-attention", "HBM accesses of standard attention")
+def standard_attention_io(rng: random.Random) -> Drill:
+    from infraprep.labs.attention.io import standard_accesses
+
+    n, d = rng.choice((1024, 4096, 8192)), rng.choice((64, 128))
+    count = standard_accesses(n, n, d)
+    return Drill(
+        f"Standard attention (Dao et al. 2022, Algorithm 0) for N = {n} tokens and head dimension d = {d}: it reads "
+        "Q, K, V, writes and reads back S = QKᵀ and P = softmax(S), and writes O. How many element accesses to HBM "
+        "in total?",
+        "count", expected=count, tolerance=0.01,
+        explain=f"reads N·d (Q) + N·d (K) + 2N² (S, P) + N·d (V); writes 2N² (S, P) + N·d (O) = 4N·d + 4N² = {count:,}",
+    )

@@ -124,3 +124,19 @@ def dualpipe_vs_1f1b(rng: random.Random) -> Drill:
         "ratio", expected=base / ours, tolerance=0.02,
         explain=f"1F1B: (PP−1)(F+B) = {base:g}; DualPipe: (PP/2−1)(F&B+B−3W) = {ours:g}; ratio {base / ours:.3g}",
     )
+
+
+@template("r3.tp-allreduce-bytes", "r3.comm-volume", "Tensor-parallel traffic per GPU per step")
+def tp_allreduce_bytes(rng: random.Random) -> Drill:
+    model = get_model(rng.choice(("llama3-70b", "gpt3-175b")))
+    tp = rng.choice((2, 4, 8))
+    seq, micro, global_batch = 2048, 1, rng.choice((8, 16))
+    result = comm(CommInputs(parallel=Parallelism(dp=1, tp=tp), model=model, seq=seq, micro_batch=micro,
+                             global_batch=global_batch))
+    return Drill(
+        f"{model.name} with TP = {tp} (Megatron: two all-reduces of b·s·h activations per layer in forward and two "
+        f"in backward), sequence {seq}, micro-batch {micro}, {global_batch} sequences per step, bf16 activations, "
+        "no sequence parallelism. How many bytes does each GPU send for TP per step? Answer in GB.",
+        "bytes", expected=result.to_dict()["per_gpu_bytes"]["tp"], unit="GB", tolerance=0.02,
+        explain=result.explain(),
+    )
