@@ -118,3 +118,17 @@ def test_unknown_scheduler():
     with pytest.raises(UnknownName, match="did you mean gang"):
         make_scheduler("gan")
     assert set(SCHEDULERS) == {"greedy", "gang", "backfill", "topology"}
+
+
+def test_easy_backfill_worked_example_of_r6_q06():
+    # round-6-resilience/solutions/r6-q06-easy-backfill.md, derived by hand there: 8 nodes × 8 GPUs;
+    # R1 (32 GPUs, 60 min), R2 (16, 20), R3 (8, 90) run; then H (48, 120), C3 (16, 10), C2 (8, 100),
+    # C1 (8, 30). Shadow time of H = 60 with 8 extra GPUs: C2 starts at 0 (in the extra), C3 at 20,
+    # C1 at 30 (ends exactly at 60), H at 60. Strict FIFO: H at 60, C3 at 90, C2 and C1 at 100.
+    shape = Shape(1, 8, 8)
+    jobs = [Job(0, 4, 8, 60.0), Job(1, 2, 8, 20.0), Job(2, 1, 8, 90.0),
+            Job(3, 6, 8, 120.0), Job(4, 2, 8, 10.0), Job(5, 1, 8, 100.0), Job(6, 1, 8, 30.0)]
+    back = simulate(shape, jobs, make_scheduler("backfill"))
+    assert back.starts == {0: 0.0, 1: 0.0, 2: 0.0, 5: 0.0, 4: 20.0, 6: 30.0, 3: 60.0}
+    fifo = simulate(shape, jobs, make_scheduler("gang"))
+    assert fifo.starts == {0: 0.0, 1: 0.0, 2: 0.0, 3: 60.0, 4: 90.0, 5: 100.0, 6: 100.0}
