@@ -17,4 +17,4 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import bubble, catalog, comm, flops, memory, storage, topology  # noqa: E402,F401
+from infraprep.cli.calc import bubble, catalog, comm, flops, memory, plan, storage, topology  # noqa: E402,F401
