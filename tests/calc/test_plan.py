@@ -150,6 +150,35 @@ def test_search_is_exact_branch_and_bound_matches_estimating_everything():
     assert tally.plans_feasible == full.plans_feasible == full.plans_estimated
 
 
+@pytest.mark.parametrize(("schedules", "capacity"), [(("1f1b", "interleaved"), 60e9), (("interleaved",), 30e9)])
+def test_pruning_by_memory_never_drops_an_option_that_fits(schedules, capacity):
+    # Phase 1 skips a layout whose leanest option does not fit, and micro-batches above one that does not:
+    # evaluate every option's memory without pruning and compare what fits. At 30 GB with only the
+    # interleaved schedule, some layouts fit only with many chunks (DP32 TP1 PP2: 28.5 GB at v = 40,
+    # 31.1 GB at v = 2), which a leanest option taken with too few chunks would wrongly reject.
+    from infraprep.calc.plan.evaluate import Estimator, Option
+    from infraprep.calc.plan.search import Tally, _fit
+
+    inputs = PlanInputs(get_model("llama3-70b"), H100, 64, 8192, 64, capacity_bytes=capacity, schedules=schedules)
+    est = Estimator(inputs)
+    for reason, layout, _ in enumerate_layouts(inputs.model, 64, 8192, 64, 8):
+        if reason is not None:
+            continue
+        fits = set()
+        for schedule, chunks in est.schedules(layout):
+            for recompute in inputs.recompute:
+                for b in est.micro_batches(layout):
+                    m = 64 // layout.dp // b
+                    if schedule == "interleaved" and m % layout.pp:
+                        continue
+                    act = est.activation_bytes(layout, Option(schedule, chunks, recompute, b, 0), m)
+                    for z in inputs.zero:
+                        if sum(est.state_bytes(layout, z).values()) + act <= inputs.capacity:
+                            fits.add((schedule, chunks, recompute, b, z))
+        found = {tuple(c.option.__dict__.values()) for c in _fit(est, layout, Tally())}
+        assert found == fits, layout.describe()
+
+
 def test_one_plan_checked_against_the_calculators_it_is_made_of():
     # Even split (80 layers / 8): the plan's memory is calc.memory with calc.activations, its compute the
     # PaLM FLOPs over peak × efficiency, its communication calc.comm's.

@@ -90,7 +90,8 @@ def _fit(est: Estimator, layout: Layout, tally: Tally) -> list[_Candidate]:
         return []
     states = {z: est.state_bytes(layout, z) for z in zeros}
     state_total = {z: sum(s.values()) for z, s in states.items()}
-    lean = min(runnable, key=lambda o: (o[0] == "interleaved", RECOMPUTE_LEANEST.index(o[2]), o[3]))
+    # the leanest: 1F1B before interleaved (fewer in flight), then more chunks, more recompute, micro-batch 1
+    lean = min(runnable, key=lambda o: (o[0] == "interleaved", -o[1], RECOMPUTE_LEANEST.index(o[2]), o[3]))
     lean_act = est.activation_bytes(layout, Option(*lean, zeros[-1]), per_replica // lean[3])
     lean_total = min(state_total.values()) + lean_act
     if lean_total > i.capacity:
