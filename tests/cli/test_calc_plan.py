@@ -39,7 +39,8 @@ def test_16384_gpus_from_outside_in_under_5_s_with_the_json_contract(env):
     assert data["tokens_per_step"] == 2048 * 8192 and data["peak_flops_per_sec"] == 989.4e12
     reasons = {r["reason"]: r["count"] for r in data["rejected"]["layouts"]}
     assert reasons["tp-domain"] > 0 and reasons["pp-layers"] > 0
-    assert data["layouts"]["total"] == data["layouts"]["valid"] + sum(reasons.values())
+    structural = sum(n for reason, n in reasons.items() if reason != "memory")  # memory: valid, fits nowhere
+    assert data["layouts"]["total"] == data["layouts"]["valid"] + structural
     assert data["conventions"]["efficiency"] == 0.5
     best = min(cpu_seconds(args, env) for _ in range(3))
     assert best < 5.0, f"{best:.2f} s of CPU"
