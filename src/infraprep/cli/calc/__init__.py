@@ -16,4 +16,4 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import bubble, catalog, comm, flops, kvcache, memory, reliability, storage, topology  # noqa: E402,F401
+from infraprep.cli.calc import bubble, catalog, comm, flops, kvcache, memory, plan, reliability, storage, topology  # noqa: E402,F401
