@@ -30,6 +30,10 @@ EXAMPLES = {
     "bubble": ["--schedule", "dualpipe", "--pp", "8", "--microbatches", "32", "--json"],
     "topology": ["--fat-tree", "--radix", "48", "--json"],
     "storage": ["--preset", "llama3-405b", "--write-bw", "1TB/s", "--json"],
+    "checkpoint": ["--write-time", "300", "--mtbf", "86400", "--restart", "600", "--model", "daly", "--json"],
+    "mtbf": ["--gpus", "16384", "--failures", "419", "--window-hours", "1296", "--json"],
+    "kv-cache": ["--layers", "40", "--kv-heads", "40", "--head-dim", "128", "--dtype-bytes", "2", "--tokens", "2048",
+                 "--json"],
     # one node: the 16,384-GPU search has its own 5 s budget (tests/cli/test_calc_plan.py)
     "plan": ["--model", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "8", "--seq", "8192", "--global-batch", "64",
              "--json"],
@@ -40,7 +44,9 @@ def registered() -> dict:
     """name → click command, as `infraprep calc` registers them."""
     from infraprep.cli.calc import app
 
-    return dict(typer.main.get_command(app).commands)
+    group = typer.main.get_command(app)  # a lazy group: list the names, then load each command
+    ctx = group.make_context("calc", [], resilient_parsing=True)
+    return {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
 
 
 COMMANDS = registered()
@@ -125,3 +131,19 @@ def test_every_command_answers_in_under_0_3_s(isolated_workspace):
             best[name] = min(best[name], cpu_seconds(argv, env))
     slow = {name: round(t, 3) for name, t in best.items() if t >= max(0.3, 1.5 * best["baseline"])}
     assert not slow, (slow, round(best["baseline"], 3))
+
+
+HEAVY = ("torch", "numpy", "matplotlib", "numba", "triton", "networkx", "fsrs")
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_no_command_imports_a_heavy_library(name, isolated_workspace):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "infraprep", "calc", name, *EXAMPLES[name]],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)

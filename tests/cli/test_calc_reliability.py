@@ -1,14 +1,8 @@
 """``calc checkpoint`` and ``calc mtbf`` through the CLI: the scripting contract, errors, fuzzing, speed."""
 
-import os
-import subprocess
-import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.helpers import cpu_seconds
 
 CHECKPOINT = ("calc", "checkpoint", "--write-time", "300", "--mtbf", "86400")
 MTBF = ("calc", "mtbf", "--gpus", "16384", "--failures", "419", "--window-hours", "1296")
@@ -89,37 +83,7 @@ def _args(command, options):
         lambda vs: ["calc", command, *vs])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(_args("checkpoint", CHECKPOINT_OPTS), _args("mtbf", MTBF_OPTS)), st.booleans())
-def test_fuzz_never_a_traceback(cli, args, as_json):
-    r = cli(*args, *(["--json"] if as_json else []))
-    assert r.code in (0, 2), (args, r.code, r.err)
-    assert "Traceback" not in r.err + r.out
-    if r.code == 2:
-        assert len(r.err.strip().splitlines()) == 1, r.err
-    elif as_json:
-        r.json()
 
 
-@pytest.mark.parametrize("args", [CHECKPOINT + ("--json",), MTBF + ("--json",)], ids=["checkpoint", "mtbf"])
-def test_answers_in_under_0_3_s(args, isolated_workspace):
-    """CPU seconds, best of 5, side by side with `calc hardware` (interleaved): under 0.3 s whenever the
-    baseline leaves headroom, and never more than 1.3x the baseline (a numpy import alone would break it)."""
-    env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
-    runs = {"command": list(args), "baseline": ["calc", "hardware", "--json"]}
-    best = dict.fromkeys(runs, float("inf"))
-    for _ in range(5):
-        for name, argv in runs.items():
-            best[name] = min(best[name], cpu_seconds(argv, env))
-    assert best["command"] <= 1.3 * best["baseline"], best
-    if best["baseline"] < 0.24:
-        assert best["command"] < 0.3, best
 
 
-@pytest.mark.parametrize("args", [CHECKPOINT + ("--json",), MTBF + ("--json",)], ids=["checkpoint", "mtbf"])
-def test_no_heavy_imports(args, isolated_workspace):
-    env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
-    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "infraprep", *args], capture_output=True,
-                         text=True, env=env, check=True)
-    loaded = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
-    assert not loaded & {"torch", "numpy", "matplotlib", "numba", "triton", "networkx", "fsrs"}

@@ -6,10 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.helpers import cpu_seconds
 
 CONTRACTS = {
     "train-memory": ["calc", "train-memory", "--params", "7.5e9", "--dp", "64", "--zero", "1", "--grad-bytes", "2",
@@ -153,19 +150,6 @@ def command_line(draw, command):
     return args
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("command", sorted(OPTIONS))
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_fuzzing_never_shows_a_traceback(cli, command, data):
-    args = data.draw(command_line(command))
-    out = cli(*args)
-    assert out.code in (0, 2), (args, out.code, out.err)
-    assert "Traceback" not in out.out + out.err
-    if out.code == 2:
-        assert out.err.startswith("infraprep: error:") and out.err.count("\n") == 1, (args, out.err)
-    elif "--json" in args:
-        json.loads(out.out)
 
 
 # --- start-up: light imports and fast answers ------------------------------------------------------
@@ -173,26 +157,5 @@ def test_fuzzing_never_shows_a_traceback(cli, command, data):
 HEAVY = ("torch", "numpy", "matplotlib", "numba", "triton", "networkx", "fsrs")
 
 
-def test_no_heavy_imports_and_fast_answers(env):
-    commands = {name: [sys.executable, "-m", "infraprep", *args] for name, args in CONTRACTS.items()}
-    for name, argv in commands.items():
-        run = subprocess.run([sys.executable, "-X", "importtime", *argv[1:]], capture_output=True, text=True, env=env)
-        assert run.returncode == 0, run.stderr[-2000:]
-        loaded = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
-        assert not loaded & set(HEAVY), (name, loaded & set(HEAVY))
-    # CPU seconds (user + system) rather than wall time: on this shared 2-core machine a busy
-    # neighbour inflates wall time far more than the work a run does. Best of five, interleaved side
-    # by side with the catalogue command of the same group: the ratio is this module's own cost and
-    # holds under any load. Contention still inflates CPU time a little, so the absolute 0.3 s budget
-    # is asserted whenever the baseline itself leaves 20% headroom under it.
-    commands["baseline"] = [sys.executable, "-m", "infraprep", "calc", "hardware", "--json"]
-    best = dict.fromkeys(commands, float("inf"))
-    for _ in range(5):
-        for name, argv in commands.items():
-            best[name] = min(best[name], cpu_seconds(argv, env))
-    for name in CONTRACTS:
-        assert best[name] / best["baseline"] <= 1.3, best
-        if best["baseline"] < 0.24:
-            assert best[name] < 0.3, best
 
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from infraprep.cli import quantity
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
 
@@ -48,7 +47,6 @@ def pipeline_config(schedule: str, pp: int, microbatches: int, chunks: int | Non
     return PipelineConfig(schedule, pp, microbatches, chunks, StageTimes(f, b, w, fb), denominator)
 
 
-@app.command("bubble")
 def bubble_command(
     schedule: Schedule,
     pp: Stages,

@@ -9,14 +9,12 @@ from rich.table import Table
 from infraprep.calc.hardware import ACCELERATORS, get_accelerator
 from infraprep.calc.model import MODELS, ModelConfig, count_params, get_model
 from infraprep.calc.units import format_bandwidth, format_bytes, format_flops
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP, console, emit_json
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
-@app.command("hardware")
 def hardware(
     name: Annotated[str | None, typer.Argument(help=f"One of: {', '.join(ACCELERATORS)}. Omit to list all.")] = None,
     as_json: JsonFlag = False,
@@ -47,7 +45,6 @@ def hardware(
             console.print(f"[dim]source: {source}[/dim]")
 
 
-@app.command("model")
 def model(
     preset: Annotated[str | None, typer.Option(help=f"A catalogue model: {', '.join(MODELS)}.")] = None,
     layers: Annotated[int | None, typer.Option(help="Decoder layers.")] = None,

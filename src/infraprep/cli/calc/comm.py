@@ -7,14 +7,12 @@ import typer
 
 from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.errors import InfraprepError
 
 Bandwidth = dict(parser=quantity.bandwidth, metavar="BYTES/S")
 
 
-@app.command("comm")
 def comm_command(
     params: o.Params = None,
     model: o.Model = None,

@@ -9,12 +9,10 @@ from infraprep.calc.hardware import DTYPES
 from infraprep.calc.model import count_params
 from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.errors import InfraprepError
 
 
-@app.command("flops")
 def flops_command(
     convention: Annotated[str, typer.Option(help="FLOPs counting: megatron (Narayanan 2021 §5.1), palm (PaLM App. B) or 6n.")] = "megatron",
     model: Annotated[str | None, typer.Option("--model", help="A catalogue model: fills the shape and --params "

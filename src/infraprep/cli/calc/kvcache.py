@@ -8,7 +8,6 @@ from infraprep.calc.hardware import ACCELERATORS, get_accelerator
 from infraprep.calc.kvcache import KVCacheInputs, capacity, inputs_from_model, kv_cache, model_params
 from infraprep.calc.model import MODELS, get_model
 from infraprep.cli import quantity
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP
 from infraprep.errors import InfraprepError
@@ -16,7 +15,6 @@ from infraprep.errors import InfraprepError
 _SHAPE = "Shape (or override the preset's)"
 
 
-@app.command("kv-cache")
 def kv_cache_command(
     model: Annotated[str | None, typer.Option(help=f"A catalogue model: {', '.join(MODELS)}.")] = None,
     layers: Annotated[int | None, typer.Option(help=f"{_SHAPE}: decoder layers.")] = None,

@@ -7,7 +7,6 @@ import typer
 
 from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.errors import InfraprepError
 
@@ -29,7 +28,6 @@ def _activation_inputs(model, seq, micro_batch, hidden, heads, layers, ffn, voca
                             ffn=ffn, layers=layers, pp=parallel.pp, vocab=vocab, shape_note=note, **kw)
 
 
-@app.command("train-memory")
 def train_memory_command(
     params: o.Params = None,
     model: o.Model = None,
@@ -85,7 +83,6 @@ def train_memory_command(
     show(train_memory(inputs), as_json, f"Training memory per GPU ({parallel.describe()}, ZeRO-{zero})")
 
 
-@app.command("activations")
 def activations_command(
     seq: o.Seq = None,
     micro_batch: o.MicroBatch = 1,

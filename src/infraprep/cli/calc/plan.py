@@ -12,7 +12,6 @@ from infraprep.calc.hardware import DTYPES
 from infraprep.calc.units import format_bytes, format_seconds
 from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
-from infraprep.cli.calc import app
 from infraprep.cli.output import console, emit_json, error_console
 from infraprep.errors import InfraprepError, InvalidValue
 
@@ -108,7 +107,6 @@ def _render(result) -> None:
         console.print(Panel(result.explain(), title="derivation (best plan)", title_align="left", expand=False))
 
 
-@app.command("plan")
 def plan_command(
     gpu: Annotated[str, typer.Option("--gpu", help="Accelerator (see calc hardware).")],
     gpus: Annotated[int, typer.Option(help="GPUs in the job.")],

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from infraprep.calc.units import format_seconds, parse_count
 from infraprep.cli import quantity
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP, console, emit_json
 from infraprep.errors import InfraprepError, InvalidValue
@@ -19,7 +18,6 @@ JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SCALE_DEFAULT = "1024,2048,4096,8192,16384,32768,65536,100000"
 
 
-@app.command("checkpoint")
 def checkpoint(
     write_time_s: Annotated[float | None, typer.Option(
         "--write-time", parser=quantity.duration, metavar="DURATION",
@@ -77,7 +75,6 @@ def _scale(text: str) -> tuple[int, ...]:
     return tuple(int(c) for c in counts)
 
 
-@app.command("mtbf")
 def mtbf(
     gpus: Annotated[float | None, typer.Option(parser=quantity.count, metavar="N", help="GPUs in the job.")] = None,
     failures: Annotated[float | None, typer.Option(help="Failures observed in the window.")] = None,

@@ -7,7 +7,6 @@ import typer
 
 from infraprep.calc.model import MODELS, count_params, get_model
 from infraprep.cli import quantity
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP
 from infraprep.errors import InfraprepError
@@ -15,7 +14,6 @@ from infraprep.errors import InfraprepError
 Bandwidth = dict(parser=quantity.bandwidth, metavar="BW")
 
 
-@app.command("storage")
 def storage_command(
     preset: Annotated[str | None, typer.Option(help=f"A catalogue model: {', '.join(MODELS)}.")] = None,
     params: Annotated[float | None, typer.Option(parser=quantity.count, metavar="N",

@@ -6,13 +6,11 @@ from typing import Annotated
 import typer
 
 from infraprep.cli import quantity
-from infraprep.cli.calc import app
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP
 from infraprep.errors import InfraprepError
 
 
-@app.command("topology")
 def topology_command(
     is_fat_tree: Annotated[bool, typer.Option("--fat-tree", help="A k-ary fat-tree (Al-Fares et al. 2008).")] = False,
     rail: Annotated[bool, typer.Option("--rail", help="A rail-optimized fabric for --gpus GPUs.")] = False,
