@@ -129,3 +129,50 @@ def test_model_split_must_divide_the_shape():
         TrainMemoryInputs(Parallelism(dp=3, ep=3), model=get_model("mixtral-8x7b"))
     with pytest.raises(InvalidValue, match="--params=.* not both"):
         TrainMemoryInputs(params=1e9, model=get_model("llama3-8b"))
+
+
+# --- padded flat buffers (DeepSpeed ZeRO-1/2 flat groups; FSDP FlatParameter, Zhao et al. 2023 §3.2.1) ---
+
+FP32 = dict(param_bytes=4, grad_bytes=4, optimizer_bytes=8)
+
+
+def test_padding_rounds_the_flat_buffer_up_to_a_multiple_of_d():
+    # Ψ = 10 on d = 3: the flat buffer holds 12, each rank a shard of 4.
+    for zero, (params, grads, states) in {0: (10, 10, 10), 1: (12, 10, 4), 2: (12, 4, 4), 3: (4, 4, 4)}.items():
+        r = mem(10, dp=3, zero=zero, pad_shards=True, **FP32)
+        assert (r.gpu_bytes["params"], r.gpu_bytes["grads"], r.gpu_bytes["optimizer"]) == (4 * params, 4 * grads, 8 * states)
+    # unpadded (the default, ZeRO §5.1): exactly Ψ/N_d
+    assert mem(10, dp=3, zero=3, **FP32).gpu_bytes["params"] == pytest.approx(4 * 10 / 3)
+
+
+def test_each_flat_buffer_is_padded_on_its_own():
+    # FSDP pads every unit: buffers of 4 and 6 on d = 4 shard as 1 + 2 = 3 elements per rank (one buffer of 10 would give 3 too,
+    # buffers of 5 and 5 give 2 + 2 = 4).
+    assert mem(10, dp=4, zero=3, pad_shards=True, flat_buffers=(4, 6), **FP32).gpu_bytes["params"] == 4 * 3
+    assert mem(10, dp=4, zero=3, pad_shards=True, flat_buffers=(5, 5), **FP32).gpu_bytes["params"] == 4 * 4
+    r = mem(10, dp=4, zero=3, pad_shards=True, flat_buffers=(5, 5), **FP32)
+    assert "Ψ⁺" in r.explain() and r.to_dict()["conventions"]["shard_padding"]["flat_buffers"] == [5, 5]
+
+
+@given(st.lists(st.integers(1, 10**6), min_size=1, max_size=8), st.integers(1, 64), st.sampled_from([1, 2, 3]))
+def test_padding_never_shrinks_and_vanishes_when_d_divides_every_buffer(units, d, zero):
+    psi = sum(units)
+    padded = mem(psi, dp=d, zero=zero, pad_shards=True, flat_buffers=tuple(units), **FP32)
+    plain = mem(psi, dp=d, zero=zero, **FP32)
+    assert padded.total >= plain.total - 1e-6 * plain.total
+    whole = [u * d for u in units]  # every buffer a multiple of d: nothing to pad
+    exact = mem(sum(whole), dp=d, zero=zero, pad_shards=True, flat_buffers=tuple(whole), **FP32)
+    assert exact.gpu_bytes == pytest.approx(mem(sum(whole), dp=d, zero=zero, **FP32).gpu_bytes)
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"flat_buffers": (5e9, 2.5e9)}, "--flat-buffers='5e\\+09,2.5e\\+09' .* without --pad-shards"),
+        ({"pad_shards": True, "flat_buffers": (1e9, 2e9)}, "summing to the dense parameters per GPU, Ψ_g = 7,500,000,000"),
+        ({"pad_shards": True, "flat_buffers": (7.5e9 - 0.5, 0.5)}, "positive whole parameter counts"),
+    ],
+)
+def test_bad_flat_buffers_name_the_value(kw, match):
+    with pytest.raises(InvalidValue, match=match):
+        mem(dp=2, zero=3, **kw)

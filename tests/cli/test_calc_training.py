@@ -72,6 +72,13 @@ def test_scripting_contracts_from_outside(env):
         (["calc", "flops", "--convention", "6n", "--params", "1e9", "--gpu", "a100"], "unknown GPU 'a100'"),
         (["calc", "comm", "--params", "1e9", "--dp", "4", "--tp", "2"], "traffic needs"),
         (["calc", "comm", "--params", "1e9", "--inter-bw", "400G"], "expected a bandwidth"),
+        (["calc", "comm", "--params", "1e9", "--dp", "2", "--zero", "1", "--zero3-gather", "microbatch"],
+         "--zero3-gather='microbatch' is not valid: expected step unless --zero 3"),
+        (["calc", "comm", "--model", "llama3-8b", "--norm", "layernorm"], "drop --norm"),
+        (["calc", "train-memory", "--params", "1e9", "--dp", "2", "--zero", "3", "--flat-buffers", "5e8,5e8"],
+         "without --pad-shards"),
+        (["calc", "train-memory", "--params", "1e9", "--pad-shards", "--flat-buffers", "5e8,x"],
+         "--flat-buffers='5e8,x' is not valid: expected 1 to 4096 comma-separated values"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, args, message):
@@ -113,12 +120,13 @@ def test_presets_fill_the_flops_shape_with_active_parameters(cli):
 HOSTILE = st.sampled_from(["0", "-1", "1", "2", "3", "8", "96", "2048", "1e9", "7.5e9", "70B", "nan", "inf", "-inf",
                            "1e400", "99999999999999999999999999", "0x10", "", " ", "☃", "80GB", "16GiB", "400Gbps",
                            "1.10", "3ms", "45%", "--json", "none", "full", "selective", "h100-sxm", "llama3-70b",
-                           "mixtral-8x7b", "interleaved", "gpipe", "adam", "palm", "causal"])
+                           "mixtral-8x7b", "interleaved", "gpipe", "adam", "palm", "causal", "microbatch", "step",
+                           "rmsnorm", "5e8,5e8", "1,x"])
 VALUES = st.one_of(HOSTILE, st.integers(-10, 10**20).map(str), st.floats(allow_nan=True).map(str),
                    st.text(max_size=8))
 OPTIONS = {
     "train-memory": ["--params", "--model", "--expert-params", "--dp", "--tp", "--pp", "--cp", "--ep", "--zero",
-                     "--param-bytes", "--grad-bytes", "--optimizer", "--optimizer-bytes", "--offload", "--layers",
+                     "--param-bytes", "--grad-bytes", "--optimizer", "--optimizer-bytes", "--offload", "--flat-buffers", "--layers",
                      "--hidden", "--heads", "--vocab", "--ffn", "--seq", "--micro-batch", "--recompute", "--schedule",
                      "--chunks", "--microbatches", "--gpu", "--capacity"],
     "activations": ["--seq", "--micro-batch", "--hidden", "--heads", "--model", "--tp", "--cp", "--recompute", "--ffn",
@@ -129,9 +137,11 @@ OPTIONS = {
     "comm": ["--params", "--model", "--expert-params", "--dp", "--tp", "--pp", "--cp", "--ep", "--zero", "--layers",
              "--hidden", "--heads", "--kv-heads", "--head-dim", "--seq", "--micro-batch", "--global-batch", "--top-k",
              "--moe-layers", "--grad-bytes", "--act-bytes", "--dispatch-bytes", "--recompute", "--chunks", "--gpu",
-             "--gpus-per-node", "--intra-bw", "--inter-bw", "--compute-time"],
+             "--gpus-per-node", "--intra-bw", "--inter-bw", "--compute-time", "--zero3-gather", "--pp-stage",
+             "--sp-norm-grads", "--norm", "--flat-buffers"],
 }
-FLAGS = ["--sp", "--no-sp", "--flash", "--no-dropout", "--scatter-gather", "--json", "--help-me", "-x"]
+FLAGS = ["--sp", "--no-sp", "--flash", "--no-dropout", "--scatter-gather", "--sp-edges", "--pad-shards", "--json",
+         "--help-me", "-x"]
 
 
 @st.composite

@@ -23,6 +23,10 @@ L/p layers per stage, m microbatches per step, k routed experts per token)::
           with tp > 1) × k × h, the (ep−1)/ep share that leaves the GPU (DeepSeek-V3 §3.2.2;
           its §3.3 dispatches in FP8 and combines in BF16: ``dispatch_bytes=1``)
 
+Each component is a list of collectives with element counts (:mod:`infraprep.calc.comm_volume`,
+which also states the optional conventions: ``zero3_gather`` step or microbatch, ``pp_stage``,
+``sp_edges``, ``sp_norm_grads``, ``pad_shards`` with ``flat_buffers``); its bytes are their sum.
+
 Conventions:
 
 * time = bytes ÷ bandwidth per direction (the α latency terms are :mod:`calc.collectives`'s);
@@ -42,7 +46,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infraprep.calc._checks import choice, positive, positive_int
-from infraprep.calc.memory import check_split, shard_params
+from infraprep.calc.comm_volume import Collective, activation_collectives, dp_collectives, stage_ends
+from infraprep.calc.memory import check_flat_buffers, check_split, shard_params
 from infraprep.calc.model import ModelConfig
 from infraprep.calc.parallelism import Parallelism
 from infraprep.calc.units import format_bandwidth, format_bytes, format_seconds
@@ -52,6 +57,8 @@ __all__ = ["COMPONENTS", "CommInputs", "CommResult", "Component", "comm"]
 
 COMPONENTS = ("dp", "tp", "pp", "cp", "ep")
 RECOMPUTE = ("none", "selective", "full")
+ZERO3_GATHER = ("step", "microbatch")
+SP_NORM_GRADS = ("none", "step", "microbatch")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,13 @@ class CommInputs:
     inter_bw: float | None = None
     compute_time: float | None = None
     links_source: str = ""  # where the bandwidths came from
+    zero3_gather: str = "step"  # ZeRO-3 gathers once per step (ZeRO §7.2.2) or per microbatch (FSDP)
+    pp_stage: int | None = None  # the stage whose p2p / SP-edge traffic is counted; None: a middle stage
+    sp_edges: bool = False  # SP: all-gathers where replicated embeddings/head meet the SP region
+    sp_norm_grads: str = "none"  # SP: all-reduce of replicated parameters' gradients: none, step, microbatch
+    norm: str = "layernorm"  # with sp_norm_grads: 2h (LayerNorm) or h (RMSNorm) per norm; a model's own wins
+    pad_shards: bool = False  # ZeRO-1/2/3: flat buffers padded to a multiple of d (calc.memory)
+    flat_buffers: tuple[float, ...] | None = None  # the dense flat buffers' sizes on this GPU; default one
 
     def __post_init__(self) -> None:
         if (self.params is None) == (self.model is None):
@@ -95,7 +109,7 @@ class CommInputs:
             m = self.model
             kv = m.heads * (m.qk_nope_dim + m.qk_rope_dim + m.v_head_dim) if m.is_mla else 2 * m.n_kv_heads * m.d_head
             for name, value in (("layers", m.layers), ("hidden", m.hidden), ("kv_width", kv),
-                                ("top_k", m.top_k), ("moe_layers", m.moe_layers)):
+                                ("top_k", m.top_k), ("moe_layers", m.moe_layers), ("norm", m.norm)):
                 object.__setattr__(self, name, value)
         if self.zero not in (0, 1, 2, 3) or isinstance(self.zero, bool):
             raise InvalidValue("--zero", self.zero, "0, 1, 2 or 3")
@@ -113,6 +127,29 @@ class CommInputs:
             if getattr(self, name) is not None:
                 positive("--" + name.replace("_", "-"), getattr(self, name))
         self._check_activation_shape()
+        self._check_conventions()
+
+    def _check_conventions(self) -> None:
+        p = self.parallel
+        choice("--zero3-gather", self.zero3_gather, ZERO3_GATHER)
+        choice("--sp-norm-grads", self.sp_norm_grads, SP_NORM_GRADS)
+        choice("--norm", self.norm, ("layernorm", "rmsnorm"))
+        if self.zero3_gather == "microbatch":
+            if self.zero != 3:
+                raise InvalidValue("--zero3-gather", self.zero3_gather, "step unless --zero 3")
+            if self.global_batch is None:
+                raise InvalidValue("--global-batch", None, "given: --zero3-gather microbatch needs the microbatches per step")
+            if self.global_batch % (p.dp * self.micro_batch):
+                raise InvalidValue("--global-batch", self.global_batch,
+                                   f"a multiple of dp × micro-batch = {p.dp * self.micro_batch}")
+        if self.pp_stage is not None:
+            positive_int("--pp-stage", self.pp_stage, minimum=0)
+            if self.pp_stage >= p.pp:
+                raise InvalidValue("--pp-stage", self.pp_stage, f"a stage from 0 to pp−1 = {p.pp - 1}")
+        if (self.sp_edges or self.sp_norm_grads != "none") and not p.sp:
+            name, value = ("--sp-edges", True) if self.sp_edges else ("--sp-norm-grads", self.sp_norm_grads)
+            raise InvalidValue(name, value, "off without --sp (it counts sequence-parallel traffic)")
+        check_flat_buffers(self.pad_shards, self.flat_buffers, shard_params(p, self.params, self.model, self.expert_params)[1])
 
     def _check_activation_shape(self) -> None:
         p = self.parallel
@@ -147,6 +184,7 @@ class Component:
     time: float | None
     window: float | None  # seconds of compute it may overlap
     formula: str
+    collectives: tuple[Collective, ...] = ()  # what the bytes are made of (calc.comm_volume)
 
     @property
     def exposed(self) -> float | None:
@@ -162,7 +200,8 @@ class Component:
     def to_dict(self) -> dict:
         return {"name": self.name, "collective": self.collective, "group_size": self.group, "bytes": self.bytes,
                 "link": self.link, "time_s": self.time, "overlap_window_s": self.window,
-                "exposed_s": self.exposed, "hides": self.hides, "formula": self.formula}
+                "exposed_s": self.exposed, "hides": self.hides, "formula": self.formula,
+                "collectives": [c.to_dict() for c in self.collectives]}
 
 
 @dataclass(frozen=True)
@@ -198,6 +237,15 @@ class CommResult:
             "bytes": {"grad": i.grad_bytes, "param": i.param_bytes, "activation": i.act_bytes,
                       "dispatch": i.dispatch_bytes},
             "zero_stage": i.zero,
+            "elements": "whole logical tensor per call (all-gather: output; reduce-scatter: input), summed over "
+                        "the step's calls; collectives over one rank are not listed",
+            "zero3_gather": (i.zero3_gather + (": FSDP re-gathers per microbatch (Zhao et al. 2023 §3.3.4)"
+                             if i.zero3_gather == "microbatch" else ": once per step (ZeRO §7.2.2)")) if i.zero == 3 else None,
+            "pp_stage": i.pp_stage if i.pp_stage is not None else ("a middle stage" if i.parallel.pp > 1 else 0),
+            "sp_edges": i.sp_edges,
+            "sp_norm_grads": i.sp_norm_grads,
+            "norm": i.norm,
+            "shard_padding": {"padded": i.pad_shards, "flat_buffers": list(i.flat_buffers) if i.flat_buffers else None},
         }
 
     def to_dict(self) -> dict:
@@ -228,7 +276,11 @@ class CommResult:
 
     def explain(self) -> str:
         i = self.inputs
-        lines = [f"{i.parallel.describe()}, ZeRO-{i.zero}; {i.gpus_per_node} GPUs/node"]
+        first, last = stage_ends(i)
+        view = "" if i.parallel.pp == 1 else (f"; stage {i.pp_stage}" + (" (first)" if first else "") + (" (last)" if last else "")
+                                              if i.pp_stage is not None else "; a middle stage")
+        lines = [f"{i.parallel.describe()}, ZeRO-{i.zero}; {i.gpus_per_node} GPUs/node{view}"
+                 + ("; flat buffers padded to a multiple of d" if i.pad_shards and i.zero else "")]
         for c in self.components:
             if c.bytes:
                 line = f"{c.name}: {c.formula} = {c.bytes:,.0f} B"
@@ -240,53 +292,12 @@ class CommResult:
                     window = f"window {format_seconds(c.window)}" if c.window else "no overlap"
                     line += f"; {window} → " + ("hides" if c.hides else f"exposed {format_seconds(c.exposed)}")
                 lines.append(line)
+            for coll in c.collectives:
+                lines.append(f"  {coll.kind} — {coll.what}: {coll.elements:,.0f} elements × {coll.element_bytes:g} B"
+                             f" over {coll.group} → {coll.bytes_sent:,.0f} B sent")
         if i.intra_bw is None or i.inter_bw is None:
             lines.append("times need --intra-bw and --inter-bw (or --gpu)")
         return "\n".join(lines)
-
-
-def _ring(n: int) -> float:
-    return (n - 1) / n
-
-
-def _dp(i: CommInputs) -> tuple[float, str, str]:
-    p = i.parallel
-    _, dense, expert = shard_params(p, i.params, i.model, i.expert_params)
-    gathers = {0: 0, 1: 1, 2: 1, 3: 2}[i.zero]
-    if i.zero == 0:  # all-reduce = reduce-scatter + all-gather of the gradients
-        per_param, what, formula = 2 * i.grad_bytes, "all-reduce (grads)", "2Ψ_g·g(d−1)/d"
-    else:
-        per_param = i.grad_bytes + gathers * i.param_bytes
-        what = "reduce-scatter (grads) + all-gather (params)" + (" ×2" if gathers == 2 else "")
-        formula = f"Ψ_g(g + {gathers}w)(d−1)/d"
-    volume = per_param * (dense * _ring(p.grad_dp) + expert * _ring(p.expert_dp))
-    return volume, what, formula + f", d={p.grad_dp}" + (f" (experts d={p.expert_dp})" if expert else "")
-
-
-def _activation_volumes(i: CommInputs) -> dict[str, tuple[float, str]]:
-    p = i.parallel
-    if max(p.tp, p.pp, p.cp, p.ep) == 1:
-        return {n: (0.0, "") for n in ("tp", "pp", "cp", "ep")}
-    m, layers = i.microbatches, i.layers // p.pp
-    s = i.seq / p.cp
-    bsh = i.micro_batch * s * i.hidden * i.act_bytes
-    full = i.recompute == "full"
-    tp_colls = 6 if full else 4
-    tp = tp_colls * 2 * _ring(p.tp) * bsh * layers * m
-    pp = 0.0 if p.pp == 1 else 2 * bsh / (p.tp if i.scatter_gather or p.sp else 1) * i.chunks * m
-    kv = i.micro_batch * s * (i.kv_width or 2 * i.hidden) / p.tp * i.act_bytes
-    cp = (4 if full else 3) * (p.cp - 1) * kv * layers * m
-    tokens = i.micro_batch * s / p.tp
-    per_a2a = tokens * i.top_k * i.hidden * _ring(p.ep)
-    fwd = per_a2a * (i.dispatch_bytes + i.act_bytes)
-    ep = (fwd * (2 if full else 1) + per_a2a * 2 * i.act_bytes) * (i.moe_layers / p.pp) * m
-    return {
-        "tp": (tp, f"{tp_colls} all-reduces × 2(t−1)/t × b·s·h·{i.act_bytes:g} B × {layers} layers × {m} microbatches"),
-        "pp": (pp, f"2 × b·s·h·{i.act_bytes:g} B{'/t' if i.scatter_gather or p.sp else ''} × v={i.chunks} × {m} microbatches"),
-        "cp": (cp, f"{4 if full else 3}(cp−1) × K,V block × {layers} layers × {m} microbatches"),
-        "ep": (ep, f"(dispatch {i.dispatch_bytes:g} B + combine, ×2 for grads) × tokens·k·h·(ep−1)/ep × "
-                   f"{i.moe_layers / p.pp:g} MoE layers × {m} microbatches"),
-    }
 
 
 def _time(i: CommInputs, group: str, volume: float) -> tuple[str, float | None]:
@@ -314,14 +325,17 @@ def _window(i: CommInputs, name: str) -> float | None:
 def comm(i: CommInputs) -> CommResult:
     """Per-GPU per-step communication per the module docstring."""
     p = i.parallel
-    dp_bytes, dp_what, dp_formula = _dp(i)
-    volumes = {"dp": (dp_bytes, dp_formula), **_activation_volumes(i)}
+    volumes = {"dp": dp_collectives(i), **activation_collectives(i)}
+    gathers = " ×2" if i.zero == 3 else ""
+    dp_what = "all-reduce (grads)" if i.zero == 0 else f"reduce-scatter (grads) + all-gather (params){gathers}"
     collectives = {"dp": dp_what, "tp": "all-gather + reduce-scatter (SP)" if p.sp else "all-reduce",
                    "pp": "send/recv", "cp": "ring send/recv of K,V", "ep": "all-to-all"}
     groups = {"dp": p.grad_dp, "tp": p.tp, "pp": p.pp, "cp": p.cp, "ep": p.ep}
     components = []
     for name in COMPONENTS:
-        volume, formula = volumes[name]
+        parts, formula = volumes[name]
+        volume = sum(c.bytes_sent for c in parts)
         link, time = _time(i, name, volume) if volume else ("none", 0.0)
-        components.append(Component(name, collectives[name], groups[name], volume, link, time, _window(i, name), formula))
+        components.append(Component(name, collectives[name], groups[name], volume, link, time, _window(i, name), formula,
+                                    tuple(parts)))
     return CommResult(i, tuple(components))

@@ -23,6 +23,15 @@ Conventions (parameters with defaults):
 * ``offload`` (ZeRO-Offload, Ren et al. 2021 §4.1): ``optimizer`` keeps FP32 states on the CPU;
   ``optimizer+grads`` also streams gradients there (FP16 weights stay on the GPU); the moved bytes
   are reported as CPU memory per GPU;
+* ``pad_shards`` (default off, the paper's Ψ/N_d): implementations shard *flat buffers* and pad
+  each to a multiple of N_d so that every rank's slice has the same size — DeepSpeed's ZeRO-1/2
+  optimizer flattens each parameter group into one buffer aligned to (NCCL alignment ×) the
+  data-parallel size (``bit16_groups_flat`` in ``deepspeed/runtime/zero/stage_1_and_2.py``); FSDP pads
+  each FlatParameter to a multiple of the sharding factor (Zhao et al. 2023, PyTorch FSDP, §3.2.1).
+  With it, a sharded state holds ``Σ_u ⌈P_u/N_d⌉`` elements (``P_u``: the sizes of the flat buffers,
+  ``flat_buffers``, default one buffer of Ψ), and at ZeRO-1/2 the working weights live in the padded
+  flat buffer the all-gather fills, ``Σ_u N_d⌈P_u/N_d⌉``; gradients that are not sharded stay per
+  tensor (Ψ). Routed experts form one buffer of their own, padded over their ZeRO group;
 * activations from :mod:`infraprep.calc.activations` (first pipeline stage) or not counted;
 * bytes are decimal where shown in GB (10⁹ B), as the ZeRO paper and GPU vendors count.
 """
@@ -38,7 +47,8 @@ from infraprep.calc.parallelism import Parallelism
 from infraprep.calc.units import format_bytes, format_count
 from infraprep.errors import InvalidValue
 
-__all__ = ["OFFLOAD", "OPTIMIZERS", "TrainMemoryInputs", "TrainMemoryResult", "check_split", "shard_params", "train_memory"]
+__all__ = ["OFFLOAD", "OPTIMIZERS", "TrainMemoryInputs", "TrainMemoryResult", "check_flat_buffers", "check_split",
+           "shard_params", "train_memory", "zero_elements"]
 
 OPTIMIZERS = {"adam": 12.0, "sgd-momentum": 8.0, "sgd": 4.0}
 OFFLOAD = ("none", "optimizer", "optimizer+grads")
@@ -61,6 +71,8 @@ class TrainMemoryInputs:
     activations: ActivationInputs | None = None
     capacity_bytes: float | None = None
     capacity_label: str = ""
+    pad_shards: bool = False  # pad each flat buffer to a multiple of N_d (see the module docstring)
+    flat_buffers: tuple[float, ...] | None = None  # sizes of the dense flat buffers on this GPU; default one
 
     def __post_init__(self) -> None:
         if (self.params is None) == (self.model is None):
@@ -81,6 +93,8 @@ class TrainMemoryInputs:
         if self.capacity_bytes is not None:
             positive("--capacity", self.capacity_bytes)
         check_split(self.parallel, self.model, self.expert_params)
+        check_flat_buffers(self.pad_shards, self.flat_buffers,
+                           shard_params(self.parallel, self.params, self.model, self.expert_params)[1])
         a, p = self.activations, self.parallel
         if a is not None and (a.tp, a.pp, a.cp, a.sp) != (p.tp, p.pp, p.cp, p.sp):
             raise InvalidValue("activations", (a.tp, a.pp, a.cp, a.sp), f"the job's tp, pp, cp, sp {(p.tp, p.pp, p.cp, p.sp)}")
@@ -124,6 +138,11 @@ class TrainMemoryResult:
             "zero_stage": i.zero,
             "zero_group": {"dense": i.parallel.grad_dp, "experts": i.parallel.expert_dp},
             "offload": i.offload,
+            "shard_padding": {"padded": i.pad_shards,
+                              "flat_buffers": list(i.flat_buffers) if i.flat_buffers else None,
+                              "rule": "each flat buffer padded to a multiple of N_d; sharded state Σ⌈P_u/N_d⌉, "
+                                      "ZeRO-1/2 weights the padded buffer, unsharded grads per tensor"
+                              if i.pad_shards else "none: Ψ/N_d exactly (ZeRO §5.1)"},
             "pipeline_split": "first stage holds L/p layers + embedding" if i.model is not None and i.parallel.pp > 1
             else "even split over pp",
             "activations": "first pipeline stage" if self.act is not None else "not counted",
@@ -168,9 +187,18 @@ class TrainMemoryResult:
             lines.append(f"  dense {self.dense_per_gpu:,.0f} (ZeRO over dp·cp={p.grad_dp}) + experts "
                          f"{self.expert_per_gpu:,.0f} (ZeRO over dp·cp·tp/ep={p.expert_dp})")
         nd = p.grad_dp
-        div = {n: (f"/{nd}" if i.zero >= stage else "") for n, stage in (("p", 3), ("g", 2), ("o", 1))}
-        lines.append(f"ZeRO-{i.zero}, N_d={nd}: {i.param_bytes:g}Ψ{div['p']} + {i.grad_bytes:g}Ψ{div['g']} + "
-                     f"{i.k:g}Ψ{div['o']}  (K={i.k:g}, {i.optimizer})")
+        sym = "Ψ⁺" if i.pad_shards and i.zero else "Ψ"
+        term = {n: (f"{sym}/{nd}" if i.zero >= stage else "Ψ") for n, stage in (("p", 3), ("g", 2), ("o", 1))}
+        if i.zero in (1, 2):
+            term["p"] = sym  # the weights fill the (padded) flat buffer
+        lines.append(f"ZeRO-{i.zero}, N_d={nd}: {i.param_bytes:g}{term['p']} + {i.grad_bytes:g}{term['g']} + "
+                     f"{i.k:g}{term['o']}  (K={i.k:g}, {i.optimizer})")
+        if i.pad_shards and i.zero:
+            whole, shard = zero_elements(self.dense_per_gpu, i.flat_buffers, nd, True)
+            sizes = i.flat_buffers or (self.dense_per_gpu,)
+            lines.append(f"padded flat buffers: Ψ⁺ = Σ N_d⌈P_u/N_d⌉ over {len(sizes)} buffer(s) = {whole:,.0f} "
+                         f"(+{whole - round(self.dense_per_gpu):,.0f} padding); a shard Ψ⁺/N_d = {shard:,.0f}"
+                         + ("; weights at ZeRO-1/2 fill Ψ⁺" if i.zero in (1, 2) else ""))
         terms = " + ".join(f"{_gb(v)} {n}" for n, v in self.gpu_bytes.items())
         lines.append(f"= {terms} = {_gb(self.total)}")
         if self.cpu_bytes:
@@ -206,6 +234,38 @@ def check_split(parallel: Parallelism, model: ModelConfig | None = None, expert_
         divides("--ep", p.ep, m.experts, "experts")
 
 
+def padded(n: float, d: int) -> int:
+    """``n`` elements rounded up to a multiple of ``d`` (a parameter count is an integer: ``n`` is
+    rounded first, so an even split such as 7.5e9/4 stays exact)."""
+    n = round(n)
+    return -(-n // d) * d
+
+
+def zero_elements(count: float, buffers: tuple[float, ...] | None, d: int, pad: bool) -> tuple[float, float]:
+    """(whole, shard): elements of the flat buffers that ZeRO splits over ``d`` ranks, and one rank's slice.
+
+    Without padding ``(Ψ, Ψ/d)`` (ZeRO §5.1); with it ``(Σ_u d⌈P_u/d⌉, Σ_u ⌈P_u/d⌉)`` over the
+    buffers ``P_u`` (default one buffer of ``count``). Invariant: ``whole = d · shard ≥ count``.
+    """
+    if not pad:
+        return count, count / d
+    whole = sum(padded(u, d) for u in (buffers or (count,)))
+    return whole, whole // d
+
+
+def check_flat_buffers(pad: bool, buffers: tuple[float, ...] | None, dense: float) -> None:
+    """``--flat-buffers`` need ``--pad-shards``, are positive integers, and sum to the dense Ψ per GPU."""
+    if buffers is None:
+        return
+    shown = ",".join(f"{b:g}" for b in buffers)
+    if not pad:
+        raise InvalidValue("--flat-buffers", shown, "none without --pad-shards (buffer sizes matter only to padding)")
+    if not buffers or any(not float(b).is_integer() or b < 1 for b in buffers):
+        raise InvalidValue("--flat-buffers", shown, "positive whole parameter counts")
+    if abs(sum(buffers) - dense) >= 0.5:
+        raise InvalidValue("--flat-buffers", shown, f"sizes summing to the dense parameters per GPU, Ψ_g = {dense:,.0f}")
+
+
 def shard_params(parallel: Parallelism, params: float | None = None, model: ModelConfig | None = None,
                  expert_params: float = 0.0) -> tuple[float, float, float]:
     """(model total, dense parameters per GPU on the first stage, routed-expert parameters per GPU),
@@ -230,10 +290,15 @@ def train_memory(i: TrainMemoryInputs) -> TrainMemoryResult:
     total, dense, expert = shard_params(i.parallel, i.params, i.model, i.expert_params)
     p = i.parallel
 
-    def sharded(stage: int) -> float:  # parameters whose state this GPU keeps at a ZeRO stage
-        return dense / (p.grad_dp if i.zero >= stage else 1) + expert / (p.expert_dp if i.zero >= stage else 1)
+    whole, shard = zero_elements(dense, i.flat_buffers, p.grad_dp, i.pad_shards)
+    e_whole, e_shard = zero_elements(expert, None, p.expert_dp, i.pad_shards)
 
-    gpu = {"params": i.param_bytes * sharded(3), "grads": i.grad_bytes * sharded(2), "optimizer": i.k * sharded(1)}
+    def held(stage: int, flat: bool = False) -> float:  # elements of a state sharded from ZeRO-``stage`` on
+        if i.zero >= stage:
+            return shard + e_shard
+        return whole + e_whole if flat and i.zero >= 1 else dense + expert  # ZeRO-1/2 weights: the flat buffer
+
+    gpu = {"params": i.param_bytes * held(3, flat=True), "grads": i.grad_bytes * held(2), "optimizer": i.k * held(1)}
     cpu = 0.0
     if i.offload != "none":
         cpu += gpu["optimizer"]

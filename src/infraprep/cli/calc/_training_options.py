@@ -48,6 +48,19 @@ Chunks = Annotated[int, typer.Option("--chunks", help="Model chunks per stage (i
 Microbatches = Annotated[int | None, typer.Option("--microbatches", help="Microbatches per step per pipeline (m).")]
 GradBytes = Annotated[float, typer.Option("--grad-bytes", help="Bytes per gradient: 2 (ZeRO paper) or 4 (FP32).")]
 ParamBytes = Annotated[float, typer.Option("--param-bytes", help="Bytes per working weight: 2 (BF16/FP16).")]
+PadShards = Annotated[bool, typer.Option("--pad-shards/--no-pad-shards", help=(
+    "Pad each flat buffer ZeRO shards to a multiple of the ZeRO group, as DeepSpeed and FSDP do "
+    "(default: Ψ/N_d exactly, the paper's)."))]
+FlatBuffers = Annotated[str | None, typer.Option("--flat-buffers", metavar="COUNTS", help=(
+    "With --pad-shards: sizes of the flat buffers (FSDP units) on a GPU, comma-separated, summing to its "
+    "dense parameters; default one buffer."))]
+
+
+def flat_buffers(text: str | None) -> tuple[float, ...] | None:
+    """``--flat-buffers 9216,24832`` as counts (one error line naming the list if any is bad)."""
+    from infraprep.calc.units import parse_count
+
+    return None if text is None else quantity.parse_list(text, parse_count, "--flat-buffers", "9216,24832", most=4096)
 
 
 def preset(name: str | None, **explicit: object) -> ModelConfig | None:

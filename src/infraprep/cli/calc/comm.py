@@ -42,6 +42,22 @@ def comm_command(
     scatter_gather: Annotated[bool, typer.Option("--scatter-gather/--no-scatter-gather",
                                                  help="Megatron's PP scatter/gather: send 1/t of the boundary tensor.")] = False,
     chunks: o.Chunks = 1,
+    zero3_gather: Annotated[str, typer.Option(help=(
+        "When ZeRO-3 gathers parameters: step (once per step, ZeRO §7.2.2) or microbatch (for every microbatch, "
+        "as FSDP does under gradient accumulation; needs --global-batch)."))] = "step",
+    pp_stage: Annotated[int | None, typer.Option(help=(
+        "Count this pipeline stage's own sends and receives, 0 … pp−1 (the first and last send one way only); "
+        "default a middle stage."))] = None,
+    sp_edges: Annotated[bool, typer.Option("--sp-edges/--no-sp-edges", help=(
+        "With --sp and replicated embeddings/head: the all-gathers where they meet the SP region (first stage: "
+        "backward of the split; last stage: forward gather)."))] = False,
+    sp_norm_grads: Annotated[str, typer.Option(help=(
+        "With --sp: all-reduce the gradients of the norms (and row-parallel biases) SP leaves replicated: none, "
+        "step (Megatron-LM) or microbatch."))] = "none",
+    norm: Annotated[str | None, typer.Option(help="Norm of the layers, layernorm (2h) or rmsnorm (h), for "
+                                                  "--sp-norm-grads; default layernorm, or the --model's.")] = None,
+    pad_shards: o.PadShards = False,
+    flat_buffers: o.FlatBuffers = None,
     gpu: o.Gpu = None,
     gpus_per_node: Annotated[int | None, typer.Option(help="GPUs per node (default the --gpu's, else 8).")] = None,
     intra_bw: Annotated[float | None, typer.Option(help="Scale-up bandwidth per direction (450GB/s).", **Bandwidth)] = None,
@@ -55,7 +71,7 @@ def comm_command(
     from infraprep.calc.parallelism import Parallelism
 
     config = o.preset(model, params=params, layers=layers, hidden=hidden, heads=heads, kv_heads=kv_heads,
-                      head_dim=head_dim)
+                      head_dim=head_dim, norm=norm)
     if config is None and params is None:
         raise InfraprepError("give --params COUNT or --model NAME")
     kv_width = None
@@ -72,5 +88,7 @@ def comm_command(
                         top_k=top_k, moe_layers=moe_layers, grad_bytes=grad_bytes, param_bytes=param_bytes,
                         act_bytes=act_bytes, dispatch_bytes=dispatch_bytes, recompute=recompute,
                         scatter_gather=scatter_gather, chunks=chunks, gpus_per_node=node, intra_bw=intra,
-                        inter_bw=inter, compute_time=compute_time, links_source=source)
+                        inter_bw=inter, compute_time=compute_time, links_source=source, zero3_gather=zero3_gather,
+                        pp_stage=pp_stage, sp_edges=sp_edges, sp_norm_grads=sp_norm_grads, norm=norm or "layernorm",
+                        pad_shards=pad_shards, flat_buffers=o.flat_buffers(flat_buffers))
     show(comm(inputs), as_json, f"Communication per GPU per step ({parallel.describe()}, ZeRO-{zero})")

@@ -44,6 +44,8 @@ def train_memory_command(
     optimizer: Annotated[str, typer.Option(help="Optimizer states: adam (K=12), sgd-momentum (K=8), sgd (K=4).")] = "adam",
     optimizer_bytes: Annotated[float | None, typer.Option(help="Set K, optimizer bytes per parameter, directly.")] = None,
     offload: Annotated[str, typer.Option(help="ZeRO-Offload to CPU: none, optimizer, optimizer+grads.")] = "none",
+    pad_shards: o.PadShards = False,
+    flat_buffers: o.FlatBuffers = None,
     layers: o.Layers = None,
     hidden: o.Hidden = None,
     heads: o.Heads = None,
@@ -79,7 +81,8 @@ def train_memory_command(
     inputs = TrainMemoryInputs(parallel, params=params, model=config, expert_params=expert_params, zero=zero,
                                param_bytes=param_bytes, grad_bytes=grad_bytes, optimizer=optimizer,
                                optimizer_bytes=optimizer_bytes, offload=offload, activations=act,
-                               capacity_bytes=cap, capacity_label=label)
+                               capacity_bytes=cap, capacity_label=label, pad_shards=pad_shards,
+                               flat_buffers=o.flat_buffers(flat_buffers))
     show(train_memory(inputs), as_json, f"Training memory per GPU ({parallel.describe()}, ZeRO-{zero})")
 
 

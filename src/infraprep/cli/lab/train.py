@@ -38,18 +38,19 @@ def _render(result) -> None:  # noqa: ANN001 - a labs.trainer.result.TrainResult
                  f"max |Δweight| {p.param_max:.1e}, drift {p.drift:.1e}")
     console.print(line)
 
-    table = Table(title="Traffic per step per rank (elements of the whole tensor; fp32)", title_justify="left")
-    for col in ("stage", "collective", "group", "predicted", "measured", "", "calls", "ring bytes sent"):
+    table = Table(title="Traffic per step per rank: calc comm vs the meter (elements of the whole tensor; fp32)",
+                  title_justify="left")
+    for col in ("stage", "collective", "group", "predicted", "measured", "", "calls", "ring bytes sent pred.", "meas."):
         table.add_column(col, justify="left" if col in ("collective", "group", "") else "right")
     for row in cmp["comm"]:
         ok = row["measured_elements"] == row["predicted_elements"]
         ring = row["ring_bytes_sent"]
         table.add_row(str(row["stage"]), row["kind"], row["group"], f"{row['predicted_elements']:,}",
                       _n(row["measured_elements"]), "=" if ok else "≠", _n(row["calls"]),
-                      format_bytes(ring if not isinstance(ring, list) else ring[1]))
+                      format_bytes(row["predicted_bytes_sent"]), format_bytes(ring if not isinstance(ring, list) else ring[1]))
     console.print(table)
 
-    table = Table(title="Model state per rank (binary units)", title_justify="left")
+    table = Table(title="Model state per rank: calc train-memory vs the tensors held (binary units)", title_justify="left")
     for col in ("stage", "params pred.", "params meas.", "grads pred.", "grads meas.", "Adam pred.", "Adam meas."):
         table.add_column(col, justify="right")
     for row in cmp["memory"]:
@@ -61,7 +62,8 @@ def _render(result) -> None:  # noqa: ANN001 - a labs.trainer.result.TrainResult
     console.print(table)
 
     if c.pp > 1:
-        table = Table(title=f"Pipeline ({c.schedule}): idle share of a step, and micro-batches in flight", title_justify="left")
+        table = Table(title=f"Pipeline ({c.schedule}): calc bubble vs measured idle share of a step; micro-batches "
+                            "in flight", title_justify="left")
         for col in ("stage", "bubble (p−1)/(m+p−1)", "idle measured", "in flight pred.", "in flight meas."):
             table.add_column(col, justify="right")
         for row in cmp["pipeline"]:

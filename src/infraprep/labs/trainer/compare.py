@@ -1,5 +1,8 @@
 """Predicted next to measured, per pipeline stage: traffic, memory, bubble, micro-batches in flight.
 
+Predicted = the calculators on the trainer's configuration (:mod:`infraprep.labs.trainer.predict`):
+``calc comm`` (elements and ring bytes sent), ``calc train-memory``, ``calc bubble``.
+
 Every rank of a stage does the same work, so a stage's measured value is one number when its ranks
 agree and ``[min, max]`` when they do not (they always agree on traffic and memory; idle time is
 measured per rank and averaged).
@@ -31,17 +34,18 @@ def comparison(result: TrainResult) -> dict:
     order = {k: i for i, k in enumerate(KINDS)}
     for stage in range(c.pp):
         ranks = by_stage[stage]
-        predicted = predict.comm_per_step(c, stage)
+        predicted = predict.traffic(c, stage)
         measured_keys = {(row["kind"], row["group"]) for r in ranks for row in r["comm_per_step"]}
-        for kind, group in sorted(set(predicted) | measured_keys, key=lambda k: (order[k[0]], k[1])):
+        for kind, group in sorted(set(predicted) | measured_keys, key=lambda k: (order.get(k[0], len(order)), k[1])):
             rows = [next((x for x in r["comm_per_step"] if (x["kind"], x["group"]) == (kind, group)), None) for r in ranks]
             comm.append({
                 "stage": stage, "kind": kind, "group": group,
-                "predicted_elements": predicted.get((kind, group), 0),
+                "predicted_elements": predicted.get((kind, group), (0, 0.0))[0],
                 "measured_elements": _stage_values([x["elements"] if x else 0 for x in rows]),
                 "calls": _stage_values([x["calls"] if x else 0 for x in rows]),
                 "measured_bytes": _stage_values([x["bytes"] if x else 0 for x in rows]),
                 "ring_bytes_sent": _stage_values([x["ring_bytes_sent"] if x else 0 for x in rows]),
+                "predicted_bytes_sent": predicted.get((kind, group), (0, 0.0))[1],
             })
         want = predict.memory(c, stage)
         memory.append({"stage": stage, **{f"predicted_{k}": v for k, v in want.items()},

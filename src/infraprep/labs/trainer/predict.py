@@ -1,46 +1,44 @@
-"""The "predicted" column: closed forms for one rank's traffic, memory and bubble, from shape and layout.
+"""The "predicted" column: ``calc comm``, ``calc train-memory`` and ``calc bubble`` run on the trainer's
+exact configuration, one pipeline stage at a time.
 
-Stand-in for the calculators (``calc comm``, ``calc train-memory``, ``calc bubble``) until they are
-wired in; kept small on purpose. Symbols: ``h`` hidden, ``s`` sequence, ``b`` micro-batch size,
-``m`` micro-batches per step, ``ℓ = L/p`` layers on the stage, ``t`` TP, ``d`` DP, ``p`` PP; an
-activation is ``a = s·b·h`` elements, a pipeline boundary tensor ``s·b·h/t`` under SP.
+An adapter, not a second set of formulas: each function builds a calculator's inputs and reads the
+answer back in the meter's terms ((collective kind, group) → elements of the whole tensor per step).
+How the trainer maps onto the calculators' conventions (docs/round-3.md, "Wiring to the calculators"):
 
-Parameters of a stage on one TP rank (``calc.model.count_params``; attention and MLP split over TP,
-LayerNorms, embeddings and head replicated)::
-
-    Ψ_stage = ℓ·((4h² + 8h²)/t + 2·2h)  [+ v·h + s·h on stage 0]  [+ 2h + v·h on the last stage]
-
-Per step, elements (the meter's convention: the whole logical tensor)::
-
-    DP,    ZeRO-0   all-reduce dp      Ψ_stage                                (ZeRO §7.1)
-           ZeRO-1   reduce-scatter dp  Ψ⁺,  all-gather dp  Ψ⁺                  (ZeRO §7.2.1)
-           ZeRO-3   all-gather dp      2m·Σ_u P_u⁺,  reduce-scatter dp m·Σ_u P_u⁺   (ZeRO §7.2.2)
-    TP           all-reduce tp      4ℓ·m·a                                  (Megatron-LM §3)
-    TP + SP      all-gather tp      (4ℓ + [first] + [last])·m·a,  reduce-scatter tp 4ℓ·m·a
-                 all-reduce tp      (2ℓ + [last])·m·2h   (LayerNorm gradients)  (Korthikanti §4.2.2)
-    PP           send pp = recv pp  ([not first] + [not last])·m·(a or a/t)  (Narayanan §3.2)
-
-(X⁺: rounded up to a multiple of d — the flat buffers are padded so they split evenly.)
-Memory (fp32, see memory.py): params 4·Ψ (ZeRO-1: 4·Ψ⁺, ZeRO-3: 4·Σ P_u⁺/d); gradients 4·Ψ
-(ZeRO-3: 4·Σ P_u⁺/d); Adam states 8·Ψ (ZeRO-1: 8·Ψ⁺/d; ZeRO-3: 8·Σ P_u⁺/d).
-Bubble (Narayanan et al. 2021 §2.2): idle fraction of a step ``(p−1)/(m+p−1)``; micro-batches in
-flight on stage ``s``: GPipe ``m``, 1F1B ``min(p − s, m)``.
+* Ψ is the stage's own parameter count on one TP rank, passed as ``params = Ψ_stage·t·p`` so that
+  the calculators' Ψ_g = params/(t·p) is exactly it. (Their model-shape path assumes
+  vocabulary-parallel embeddings; the trainer replicates embeddings and head over TP.) The units —
+  embeddings, each layer, final norm + head — come from :func:`infraprep.calc.model.count_params`.
+* fp32 throughout: 4-byte weights, gradients and activations; Adam's m and v, 8 bytes per
+  parameter, and no master copy.
+* ZeRO shards flat buffers padded to a multiple of d (``pad_shards``): ZeRO-1 one buffer per stage,
+  ZeRO-3 one per unit (``flat_buffers``), gathered again for every micro-batch
+  (``zero3_gather="microbatch"``, as FSDP does).
+* PP: the stage's own sends and receives (``pp_stage``). SP: embeddings and head replicated
+  (``sp_edges``), LayerNorm gradients all-reduced over TP once per micro-batch
+  (``sp_norm_grads="microbatch"``).
+* The bubble is ``calc bubble``'s, as an idle fraction of the step (``denominator="total"``);
+  micro-batches in flight per stage come from the schedule simulator ``calc bubble`` checks itself
+  against (:mod:`infraprep.sim.schedule`).
 """
 
 from __future__ import annotations
 
+from infraprep.calc.bubble import PipelineConfig, bubble
+from infraprep.calc.comm import CommInputs, comm
+from infraprep.calc.memory import TrainMemoryInputs, train_memory
 from infraprep.calc.model import ModelConfig, count_params
+from infraprep.calc.parallelism import Parallelism
 from infraprep.labs.trainer.config import TrainConfig
 
-__all__ = ["bubble_fraction", "comm_per_step", "in_flight", "memory", "stage_params", "unit_params"]
+__all__ = ["bubble_fraction", "comm_inputs", "comm_per_step", "in_flight", "memory", "memory_inputs",
+           "stage_params", "traffic", "unit_params"]
 
-
-def _up(n: int, d: int) -> int:
-    return -(-n // d) * d
+FP32 = 4
 
 
 def unit_params(config: TrainConfig, stage: int) -> list[int]:
-    """Parameter elements of each unit (pre, layers…, post) of ``stage`` on one TP rank."""
+    """Parameter elements of each unit (embeddings, layers…, final norm + head) of ``stage`` on one TP rank."""
     m, t = config.model, config.tp
     counts = count_params(ModelConfig(m.layers, m.hidden, m.heads, m.vocab, position_embeddings=m.seq,
                                       norm="layernorm", name="trainer"))
@@ -55,50 +53,68 @@ def stage_params(config: TrainConfig, stage: int) -> int:
     return sum(unit_params(config, stage))
 
 
-def comm_per_step(config: TrainConfig, stage: int) -> dict[tuple[str, str], int]:
-    """Predicted elements per (kind, group) for one rank of ``stage``; absent = none."""
-    c, mb, ell = config, config.micro_batches, config.layers_per_stage
-    first, last = stage == 0, stage == c.pp - 1
-    act = c.model.seq * c.micro_batch_size * c.model.hidden
-    out: dict[tuple[str, str], int] = {}
-    if c.dp > 1:
-        if c.zero == 0:
-            out["all-reduce", "dp"] = stage_params(c, stage)
-        elif c.zero == 1:
-            out["reduce-scatter", "dp"] = out["all-gather", "dp"] = _up(stage_params(c, stage), c.dp)
-        else:
-            padded = sum(_up(u, c.dp) for u in unit_params(c, stage))
-            out["all-gather", "dp"], out["reduce-scatter", "dp"] = 2 * mb * padded, mb * padded
-    if c.tp > 1 and not c.sp:
-        out["all-reduce", "tp"] = 4 * ell * mb * act
-    elif c.tp > 1:
-        out["all-gather", "tp"] = (4 * ell + first + last) * mb * act
-        out["reduce-scatter", "tp"] = 4 * ell * mb * act
-        out["all-reduce", "tp"] = (2 * ell + last) * mb * 2 * c.model.hidden
-    if c.pp > 1:
-        boundary = (act // c.tp if c.sp else act) * mb * ((not first) + (not last))
-        out["send", "pp"] = out["recv", "pp"] = boundary
+def _job(config: TrainConfig) -> tuple[Parallelism, dict]:
+    """The split, and the options ``calc comm`` and ``calc train-memory`` share for ``config``."""
+    c = config
+    return Parallelism(dp=c.dp, tp=c.tp, pp=c.pp, sp=c.sp), {"zero": c.zero, "param_bytes": FP32, "grad_bytes": FP32,
+                                                              "pad_shards": c.zero > 0}
+
+
+def comm_inputs(config: TrainConfig, stage: int) -> CommInputs:
+    c = config
+    parallel, shared = _job(c)
+    return CommInputs(parallel, params=stage_params(c, stage) * c.tp * c.pp, layers=c.model.layers,
+                      hidden=c.model.hidden, seq=c.model.seq, micro_batch=c.micro_batch_size,
+                      global_batch=c.global_batch, act_bytes=FP32, pp_stage=stage, sp_edges=c.sp,
+                      sp_norm_grads="microbatch" if c.sp else "none", norm="layernorm",
+                      zero3_gather="microbatch" if c.zero == 3 else "step",
+                      flat_buffers=tuple(unit_params(c, stage)) if c.zero == 3 else None, **shared)
+
+
+def memory_inputs(config: TrainConfig, stage: int) -> TrainMemoryInputs:
+    c = config
+    parallel, shared = _job(c)
+    return TrainMemoryInputs(parallel, params=stage_params(c, stage) * c.tp * c.pp, optimizer_bytes=2 * FP32,
+                             flat_buffers=tuple(unit_params(c, stage)) if c.zero == 3 else None, **shared)
+
+
+def _exact(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def traffic(config: TrainConfig, stage: int) -> dict[tuple[str, str], tuple[int | float, float]]:
+    """``calc comm`` for one rank of ``stage``: (kind, group) → (elements, bytes a ring sends) per step."""
+    out: dict[tuple[str, str], tuple[int | float, float]] = {}
+    for component in comm(comm_inputs(config, stage)).components:
+        for c in component.collectives:
+            elements, sent = out.get((c.kind, component.name), (0, 0.0))
+            out[c.kind, component.name] = (_exact(elements + c.elements), sent + c.bytes_sent)
     return out
 
 
-def memory(config: TrainConfig, stage: int) -> dict[str, int]:
-    """Predicted bytes of parameters, gradients and Adam states on one rank of ``stage`` (fp32)."""
-    c, psi = config, stage_params(config, stage)
-    if c.zero == 3:
-        shard = sum(_up(u, c.dp) for u in unit_params(c, stage)) // c.dp
-        return {"param_bytes": 4 * shard, "grad_bytes": 4 * shard, "optimizer_bytes": 8 * shard}
-    if c.zero == 1:
-        return {"param_bytes": 4 * _up(psi, c.dp), "grad_bytes": 4 * psi, "optimizer_bytes": 8 * _up(psi, c.dp) // c.dp}
-    return {"param_bytes": 4 * psi, "grad_bytes": 4 * psi, "optimizer_bytes": 8 * psi}
+def comm_per_step(config: TrainConfig, stage: int) -> dict[tuple[str, str], int | float]:
+    """Predicted elements per (kind, group) for one rank of ``stage``; absent = none."""
+    return {key: elements for key, (elements, _) in traffic(config, stage).items()}
+
+
+def memory(config: TrainConfig, stage: int) -> dict[str, int | float]:
+    """``calc train-memory``: bytes of parameters, gradients and Adam states on one rank of ``stage``."""
+    held = train_memory(memory_inputs(config, stage)).gpu_bytes
+    return {"param_bytes": _exact(held["params"]), "grad_bytes": _exact(held["grads"]),
+            "optimizer_bytes": _exact(held["optimizer"])}
+
+
+def _pipeline(config: TrainConfig) -> PipelineConfig:
+    return PipelineConfig(config.schedule, config.pp, config.micro_batches, denominator="total")
 
 
 def bubble_fraction(config: TrainConfig) -> float:
-    """Narayanan et al. 2021 §2.2: (p − 1)/(m + p − 1) of a step is idle on every stage."""
-    return (config.pp - 1) / (config.micro_batches + config.pp - 1)
+    """``calc bubble``: the share of a step every stage idles, (p − 1)/(m + p − 1) for GPipe and 1F1B."""
+    return bubble(_pipeline(config)).bubble_fraction
 
 
 def in_flight(config: TrainConfig, stage: int) -> int:
-    """Micro-batches whose activations a stage holds at once (Narayanan et al. 2021 §2.2.1)."""
-    if config.schedule == "gpipe":
-        return config.micro_batches
-    return min(config.pp - stage, config.micro_batches)
+    """Micro-batches whose activations ``stage`` holds at once, from the schedule's simulated timeline."""
+    from infraprep.sim.schedule import simulate
+
+    return int(simulate(_pipeline(config)).peak_activations[stage])
