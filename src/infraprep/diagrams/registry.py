@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infraprep.diagrams import DIAGRAMS, Diagram
 
-_MODULES = ("roofline", "pipeline_schedules")
+_MODULES = ("roofline", "pipeline_schedules", "flash_attention")
 
 
 def load() -> dict[str, Diagram]:
