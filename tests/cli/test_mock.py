@@ -30,7 +30,8 @@ def notes_saved(expected):
 def test_sigkill_then_resume_then_finish(cli, tmp_path, isolated_workspace):
     find_workspace()  # create the workspace before the child uses it
     child = subprocess.Popen(
-        [sys.executable, "-m", "infraprep", "mock", "start", "--round", "3", "--seed", "1"],
+        # seed 31 plans r3-q01 (ZeRO memory, one competency) and an r3.weight-bytes drill
+        [sys.executable, "-m", "infraprep", "mock", "start", "--round", "3", "--seed", "31"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
         env={**os.environ, "INFRAPREP_HOME": str(isolated_workspace)},
     )
