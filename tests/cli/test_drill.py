@@ -37,10 +37,11 @@ def test_scripted_session_with_right_and_wrong_answers(cli, tmp_path):
 
 def test_table_mode_shows_the_derivation_on_a_miss(cli, tmp_path):
     (tmp_path / "a.txt").write_text("1 B\n")
-    result = cli("drill", "--competency", "r3.memory-formula", "--count", "1", "--seed", "5", "--answers",
+    # seed 6 draws the numeric r3.weight-bytes template (r3.memory-formula also has an authored choice item)
+    result = cli("drill", "--competency", "r3.memory-formula", "--count", "1", "--seed", "6", "--answers",
                  str(tmp_path / "a.txt"))
     assert result.code == 0
-    assert "wrong: expected" in result.out and "derivation" in result.out and "replay with --seed 5" in result.out
+    assert "wrong: expected" in result.out and "derivation" in result.out and "replay with --seed 6" in result.out
 
 
 @pytest.mark.parametrize(
