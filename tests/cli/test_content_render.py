@@ -25,6 +25,13 @@ def test_inline_values(tag, expected):
     assert render(f"a {tag} b") == f"a {expected} b"
 
 
+def test_escaped_separators_keep_markdown_tables_intact():
+    # inside a table cell the separators are written \| so a code host does not split the cell
+    row = "| Llama 3 8B | {{calc model --preset llama3-8b \\| total \\| Bn:2}} |"
+    assert render(row) == "| Llama 3 8B | 8.03B |"
+    assert render("{{calc model --preset llama3-8b \\| total}}") == "8,030,261,248"
+
+
 def test_fraction_as_percent_matches_palm():
     tag = ("{{calc flops --params 540.35e9 --layers 118 --heads 48 --head-dim 256 --seq 2048 "
            "--tokens-per-sec 238.3e3 --gpus 6144 --peak 275e12 --convention palm | mfu | %:1}}")

@@ -4,7 +4,8 @@ Two forms, both evaluated by running ``infraprep calc …`` in-process (the same
 user gets):
 
 * inline value — ``{{calc train-memory --params 7.5e9 --dp 64 --zero 1 | per_gpu_bytes.total | GB:1}}``
-  renders the JSON field at that dotted path in the given unit (here ``31.4 GB``);
+  renders the JSON field at that dotted path in the given unit (here ``31.4 GB``); inside a Markdown
+  table write the separators as ``\\|`` so the raw table still reads on a code host;
 * derivation block — a fenced block with the info string ``calc`` holding one command line renders
   as the command's table and derivation, in a ``text`` block.
 
@@ -32,7 +33,7 @@ from infraprep.errors import InfraprepError
 
 __all__ = ["UNITS", "check", "evaluate", "render"]
 
-INLINE = re.compile(r"\{\{calc\s+(?P<args>[^|}]+?)\s*\|\s*(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}]+?)\s*)?\}\}")
+INLINE = re.compile(r"\{\{calc\s+(?P<args>[^|}]+?)\s*\\?\|\s*(?P<path>[\w.\[\]-]+)\s*(?:\\?\|\s*(?P<fmt>[^}]+?)\s*)?\}\}")
 BLOCK = re.compile(r"^```calc[ \t]*\n(?P<command>.*?)\n```[ \t]*$", re.M | re.S)
 
 _B = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30,
