@@ -48,7 +48,7 @@ def test_competencies_lists_28_with_names(cli):
 def test_unknown_names_print_one_line_and_exit_2(cli):
     cases = {
         ("round", "9"): "infraprep: error: unknown round '9'; valid: 1, 2, 3, 4, 5, 6, 7",
-        ("question", "r3-q1"): "infraprep: error: unknown question 'r3-q1'; did you mean r3-q01",
+        ("question", "r3q01"): "infraprep: error: unknown question 'r3q01'; did you mean r3-q01",
         ("question", "r3-q01", "--grade", "great"): "infraprep: error: --grade='great' is not valid",
         ("nosuch",): "infraprep: error: No such command 'nosuch'.",
         ("round",): "infraprep: error: Missing argument 'NUMBER'.",

@@ -15,7 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DIAGRAMS", "Diagram", "diagram", "figure", "save"]
+__all__ = ["DIAGRAMS", "RC_PARAMS", "Diagram", "diagram", "figure", "save"]
+
+# Every diagram renders under these settings (also when a module draws through another renderer,
+# e.g. the schedule simulator's Gantt chart), so the bytes do not depend on which diagram ran first.
+RC_PARAMS = {"svg.hashsalt": "infraprep", "svg.fonttype": "none", "font.size": 9}
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def figure(width: float, height: float):
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.hashsalt": "infraprep", "svg.fonttype": "none", "font.size": 9})
+    matplotlib.rcParams.update(RC_PARAMS)
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height))
