@@ -7,13 +7,14 @@ so a bad quantity prints ``Invalid value for '--x': …`` on one line and exits 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import click
 
 from infraprep.calc import units
 from infraprep.errors import InvalidValue
 
-__all__ = ["bandwidth", "byte_size", "count", "duration", "flop_rate", "flops", "fraction"]
+__all__ = ["bandwidth", "byte_size", "count", "duration", "duration_or_zero", "flop_rate", "flops", "fraction"]
 
 
 def _adapt(parse: Callable[..., float]) -> Callable[[str], float]:
@@ -32,6 +33,7 @@ count = _adapt(units.parse_count)
 byte_size = _adapt(units.parse_bytes)
 bandwidth = _adapt(units.parse_bandwidth)
 duration = _adapt(units.parse_seconds)
+duration_or_zero = _adapt(partial(units.parse_seconds, allow_zero=True))  # latencies: α = 0 is a valid model
 flops = _adapt(units.parse_flops)
 flop_rate = _adapt(units.parse_flop_rate)
 fraction = _adapt(units.parse_fraction)

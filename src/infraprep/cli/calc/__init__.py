@@ -10,4 +10,4 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.calc import catalog  # noqa: E402,F401
+from infraprep.cli.calc import catalog, collectives  # noqa: E402,F401
