@@ -63,10 +63,22 @@ def test_bandwidth_optimal_algorithms_reach_link_busbw(p, s, bw):
         assert collective(op, "ring", p, s, link).busbw == pytest.approx(bw, rel=1e-9)
 
 
-@given(p=st.integers(2, 1024))
+@given(p=st.integers(3, 1024))
 def test_tree_pays_p_over_p_minus_1_in_bandwidth(p):
-    # Double binary tree moves S up and S down per rank: busbw → (p-1)/p of the link at large S.
+    # Double binary tree moves S up and S down per rank: busbw → (p-1)/p of the link at large S;
+    # one binary tree moves 2S each way (Sanders et al. 2009 §3): half that.
     assert allreduce(1e9, p, NO_LATENCY, "tree").busbw == pytest.approx((p - 1) / p * 100e9, rel=1e-9)
+    assert allreduce(1e9, p, NO_LATENCY, "btree").busbw == pytest.approx((p - 1) / p * 50e9, rel=1e-9)
+
+
+def test_two_ranks_trees_are_single_edges():
+    # p = 2: the double tree is one edge each way (S/2 per phase), the same as the ring's 2α + 2·S/2·β;
+    # recursive doubling is one whole-vector swap: α + Sβ.
+    ring = allreduce(1e6, 2, NVLINK).time_s
+    assert ring == pytest.approx(2 * 5e-6 + 1e6 / 450e9)
+    assert allreduce(1e6, 2, NVLINK, "tree").time_s == pytest.approx(ring)
+    assert allreduce(1e6, 2, NVLINK, "rhd").time_s == pytest.approx(ring)
+    assert allreduce(1e6, 2, NVLINK, "rd").time_s == pytest.approx(5e-6 + 1e6 / 450e9)
 
 
 @pytest.mark.parametrize("p", [2, 3, 4, 7, 8, 16, 64, 1000])
@@ -75,7 +87,10 @@ def test_tree_ring_crossover_closed_form(p):
     alpha, bw = 5e-6, 450e9
     lg = math.ceil(math.log2(p))
     result = crossover("allreduce", "tree", "ring", p, Link(bw, alpha))
-    if p - 1 - lg <= 0:  # p ≤ 3: same latency or worse; the tree never wins
+    if p == 2:  # both are 2α + Sβ
+        assert result.size is None
+        return
+    if p - 1 - lg <= 0:  # p = 3: same latency, less bandwidth; the tree never wins
         assert result.size is None and result.faster_below == "ring"
         return
     assert result.size == pytest.approx(p * (p - 1 - lg) * alpha * bw, rel=1e-9)

@@ -235,12 +235,26 @@ def _ring_allreduce(p: int, link: Link) -> list[Phase]:
 def _tree_allreduce(p: int, link: Link) -> list[Phase]:
     """Double binary tree (Sanders, Speck & Träff 2009, "Two-tree algorithms for full bandwidth
     broadcast, reduction and scan", Parallel Computing 35(12), §3; NCCL 2.4 ``ncclGetDtree``): each
-    tree carries S/2, pipelined. Every rank is interior in at most one tree, so per direction a rank
-    moves S up (reduce) and S down (broadcast): ⌈lg p⌉α each way + 2Sβ + Sγ."""
-    depth = _lg(p)
+    tree carries S/2, pipelined. A rank has at most two children over both trees (interior in one, a
+    leaf in the other), so per direction it moves S up (reduce) and S down (broadcast):
+    ⌈lg p⌉α each way + 2Sβ + Sγ. For p = 2 the trees are one edge each way: S/2 per phase."""
+    depth, coef = _lg(p), (0.5 if p == 2 else 1.0)
+    form = "S" if p > 2 else "S/2·"
     return [
-        Phase("reduce up both trees", depth, 1.0, 1.0, link, "⌈lg p⌉α + S(β+γ)"),
-        Phase("broadcast down both trees", depth, 1.0, 0.0, link, "⌈lg p⌉α + Sβ"),
+        Phase("reduce up both trees", depth, coef, coef, link, f"⌈lg p⌉α + {form}(β+γ)"),
+        Phase("broadcast down both trees", depth, coef, 0.0, link, f"⌈lg p⌉α + {form}β"),
+    ]
+
+
+def _btree_allreduce(p: int, link: Link) -> list[Phase]:
+    """One binary tree, pipelined (the case the double tree fixes, Sanders et al. 2009 §3): an interior
+    rank receives from two children and sends to two, so 2S per phase: 2⌈lg p⌉α + 4Sβ + 2Sγ
+    (p = 2: one child, S per phase)."""
+    depth, coef = _lg(p), (1.0 if p == 2 else 2.0)
+    form = "2S" if p > 2 else "S"
+    return [
+        Phase("reduce up the tree", depth, coef, coef, link, f"⌈lg p⌉α + {form}(β+γ)"),
+        Phase("broadcast down the tree", depth, coef, 0.0, link, f"⌈lg p⌉α + {form}β"),
     ]
 
 
@@ -341,7 +355,8 @@ def _bruck_alltoall(p: int, link: Link) -> list[Phase]:
 
 _Builder = Callable[[int, Link], list[Phase]]
 _FLAT: dict[str, dict[str, _Builder]] = {
-    "allreduce": {"ring": _ring_allreduce, "tree": _tree_allreduce, "rhd": _rhd_allreduce, "rd": _rd_allreduce},
+    "allreduce": {"ring": _ring_allreduce, "tree": _tree_allreduce, "btree": _btree_allreduce, "rhd": _rhd_allreduce,
+                  "rd": _rd_allreduce},
     "allgather": {"ring": _ring_allgather, "rhd": _rd_allgather},
     "reducescatter": {"ring": _ring_reducescatter, "rhd": _rh_reducescatter},
     "broadcast": {"ring": _ring_broadcast, "tree": _tree_broadcast, "rhd": _scatter_allgather_broadcast},
