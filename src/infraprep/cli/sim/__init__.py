@@ -10,4 +10,4 @@ import typer
 app = typer.Typer(no_args_is_help=True, help="Simulators: discrete-event and Monte Carlo models of the dynamics.")
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.sim import ecmp  # noqa: E402,F401
+from infraprep.cli.sim import ecmp, pfc  # noqa: E402,F401
