@@ -51,7 +51,7 @@ def pfc_cmd(
     buffer: Annotated[int, typer.Option("--buffer", help="Packets per ingress queue (XOFF when full, XON at "
                                                          "half).")] = 2,
     steps: Annotated[int, typer.Option("--steps", help="Simulated steps (sources stop at half).")] = 600,
-    watchdog: Annotated[int, typer.Option("--watchdog", help="Steps a paused queue waits before the watchdog "
+    watchdog: Annotated[int, typer.Option("--watchdog-steps", help="Steps a paused queue waits before the watchdog "
                                                              "drops it.")] = 30,
     plot: Annotated[str | None, typer.Option("--plot", metavar="FILE", help="Cumulative deliveries per "
                                                                             "mitigation.")] = None,

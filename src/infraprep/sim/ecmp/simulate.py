@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 
 from infraprep.calc.units import format_bandwidth, format_bytes, format_seconds
 from infraprep.errors import InvalidValue
+from infraprep.sim._checks import integers_in_range
 from infraprep.sim.ecmp.topology import POLICIES, Fabric
 
 __all__ = ["EcmpConfig", "EcmpResult", "idle_fraction_closed_form", "simulate"]
@@ -47,11 +48,8 @@ class EcmpConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name, low, high in (("flows", 1, 100_000), ("uplinks", 1, 4096), ("leaves", 1, 1024), ("qps", 1, 256),
-                                ("flowlets", 1, 1024), ("trials", 1, 10**8)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidValue(f"--{name}", value, f"an integer from {low} to {high}")
+        integers_in_range(self, (("flows", 1, 100_000), ("uplinks", 1, 4096), ("leaves", 1, 1024), ("qps", 1, 256),
+                                 ("flowlets", 1, 1024), ("trials", 1, 10**8)))
         if self.policy not in POLICIES:
             raise InvalidValue("--policy", self.policy, f"one of {', '.join(POLICIES)} (or all)")
         if not (self.flow_bytes > 0 and math.isfinite(self.flow_bytes)):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from infraprep.errors import InvalidValue
+from infraprep.sim._checks import integers_in_range
 from infraprep.sim.pfc.bdg import MITIGATIONS, dependency_edges, find_cycle
 from infraprep.sim.pfc.clos import Clos
 from infraprep.sim.pfc.pause import PauseRun, route_through, run_pause
@@ -40,12 +41,8 @@ class PfcConfig:
     feeders: int = 4  # routes per dependency that reach its first switch from different neighbours
 
     def __post_init__(self) -> None:
-        for name, low, high in (("classes", 1, 8), ("buffer", 1, 10_000), ("steps", 10, 100_000),
-                                ("watchdog_steps", 1, 100_000), ("feeders", 1, 64)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidValue(f"--{name.replace('_steps', '').replace('_', '-')}", value,
-                                   f"an integer from {low} to {high}")
+        integers_in_range(self, (("classes", 1, 8), ("buffer", 1, 10_000), ("steps", 10, 100_000),
+                                 ("watchdog_steps", 1, 100_000), ("feeders", 1, 64)))
         if isinstance(self.inject_steps, bool) or not 0 < self.inject_steps < self.steps:
             raise InvalidValue("--inject-steps", self.inject_steps, f"between 1 and steps={self.steps}")
 

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from infraprep.errors import InvalidValue
+from infraprep.sim._checks import integers_in_range
 
 __all__ = ["Clos"]
 
@@ -35,10 +36,7 @@ class Clos:
     failed: frozenset = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        for name, low in (("pods", 1), ("tors", 2), ("aggs", 2), ("cores", 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 4096:
-                raise InvalidValue(f"--{name}", value, f"an integer from {low} to 4096")
+        integers_in_range(self, (("pods", 1, 4096), ("tors", 2, 4096), ("aggs", 2, 4096), ("cores", 1, 4096)))
         if self.cores % self.aggs:
             raise InvalidValue("--cores", self.cores, f"a multiple of aggs={self.aggs} (fat-tree core groups)")
 
