@@ -11,4 +11,4 @@ import typer
 app = typer.Typer(no_args_is_help=True, help="Labs: real implementations on real engines, measured side by side.")
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.lab import allreduce  # noqa: E402,F401
+from infraprep.cli.lab import allreduce, bypass  # noqa: E402,F401
