@@ -29,11 +29,13 @@ def test_idle_fraction_within_1_percent_at_100k_trials(flows, uplinks):
 
 
 def test_a_million_trials_in_under_5_s():
+    # Judged on CPU time, best of two: the machine is shared by many jobs (at a load average of 16 the
+    # wall time was 4 s for 0.85 s of CPU); on an idle machine the two are the same.
     best = float("inf")
-    for _ in range(2):  # best of two: the machine is shared
-        start = time.perf_counter()
+    for _ in range(2):
+        start = time.process_time()
         result = simulate(EcmpConfig(trials=1_000_000, seed=2))
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     assert best < 5.0, f"{best:.2f} s"
     assert result.idle_fraction == pytest.approx(idle_fraction_closed_form(16, 16), rel=0.005)
 
