@@ -13,6 +13,14 @@ CONTRACT = ("calc", "collective", "--op", "allreduce", "--algo", "ring", "--rank
             "--bandwidth", "450e9", "--alpha", "5e-6", "--json")
 
 
+def test_help_names_match_the_model():
+    from infraprep.calc.collectives import ALGORITHMS, OPS
+    from infraprep.cli.calc import collectives as cmd
+
+    assert cmd.OPS == OPS
+    assert set(cmd.ALL_ALGOS) == {a for algos in ALGORITHMS.values() for a in algos}
+
+
 def test_contract_json(cli):
     r = cli(*CONTRACT)
     assert r.code == 0, r.err

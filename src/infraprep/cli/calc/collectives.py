@@ -1,4 +1,8 @@
-"""``calc collective`` and ``calc crossover``: α–β–γ collective times and the ring-vs-tree crossover."""
+"""``calc collective`` and ``calc crossover``: α–β–γ collective times and the ring-vs-tree crossover.
+
+The model module is imported inside the commands: ``infraprep --help`` need not build its dataclasses.
+The names below feed the help text; a test keeps them equal to ``calc.collectives``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from infraprep.calc.collectives import ALGORITHMS, OPS, Link, collective, crossover
 from infraprep.calc.hardware import ACCELERATORS, get_accelerator
 from infraprep.cli import quantity
 from infraprep.cli.calc import app
@@ -14,7 +17,8 @@ from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP
 from infraprep.errors import InfraprepError, InvalidValue
 
-_ALL_ALGOS = sorted({a for algos in ALGORITHMS.values() for a in algos})
+OPS = ("allreduce", "allgather", "reducescatter", "broadcast", "alltoall")
+ALL_ALGOS = ("btree", "hier", "innet", "rd", "rhd", "ring", "tree")
 
 Op = Annotated[str, typer.Option("--op", help=f"Collective: {', '.join(OPS)}.")]
 Ranks = Annotated[int, typer.Option("--ranks", help="Number of ranks p (≥ 2).")]
@@ -39,8 +43,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def _links(ranks: int, bandwidth: float | None, alpha: float, gpu: str | None, ranks_per_node: int | None,
-           inter_bandwidth: float | None, inter_alpha: float) -> tuple[Link, Link | None, int | None]:
+           inter_bandwidth: float | None, inter_alpha: float):
     """Intra link, inter link and ranks per node from the options (``--gpu`` fills the gaps)."""
+    from infraprep.calc.collectives import Link
+
     if ranks < 2:
         raise InvalidValue("--ranks", ranks, "an integer ≥ 2")
     if gpu is not None:
@@ -61,7 +67,7 @@ def _links(ranks: int, bandwidth: float | None, alpha: float, gpu: str | None, r
 @app.command("collective")
 def collective_cmd(
     op: Op = "allreduce",
-    algo: Annotated[str, typer.Option("--algo", help=f"Algorithm: {', '.join(_ALL_ALGOS)} (per op: see docs).")] = "ring",
+    algo: Annotated[str, typer.Option("--algo", help=f"Algorithm: {', '.join(ALL_ALGOS)} (per op: see docs).")] = "ring",
     ranks: Ranks = 8,
     size: Annotated[float, typer.Option("--bytes", parser=quantity.byte_size, metavar="BYTES",
                                         help="Size S, nccl-tests convention (1e9, 1GiB).")] = 1e9,
@@ -77,6 +83,7 @@ def collective_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Collective time by the α–β–γ model, with algbw and busbw (nccl-tests factors)."""
+    from infraprep.calc.collectives import collective
     link, inter, per_node = _links(ranks, bandwidth, alpha, gpu, ranks_per_node, inter_bandwidth, inter_alpha)
     result = collective(op, algo, ranks, size, link, gamma=1 / reduce_bandwidth if reduce_bandwidth else 0.0,
                         ranks_per_node=per_node, inter=inter, inter_algo=inter_algo, innet=innet)
@@ -99,6 +106,7 @@ def crossover_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """The message size where two algorithms take equal time (tree beats ring below it)."""
+    from infraprep.calc.collectives import crossover
     link, inter, per_node = _links(ranks, bandwidth, alpha, gpu, ranks_per_node, inter_bandwidth, inter_alpha)
     result = crossover(op, a, b, ranks, link, gamma=1 / reduce_bandwidth if reduce_bandwidth else 0.0,
                        ranks_per_node=per_node, inter=inter)
