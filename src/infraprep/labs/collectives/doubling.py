@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from infraprep.labs.collectives._p2p import chunk_bounds, exchange, member_index
+from infraprep.labs.collectives._p2p import chunk_bounds, exchange, member_index, wait_all
 
 __all__ = ["rd_allreduce", "rhd_allreduce"]
 
@@ -91,18 +91,20 @@ def rhd_allreduce(buf, ranks: Sequence[int]) -> None:
     def halving_doubling(buf, scratch, fold):
         bounds = chunk_bounds(buf.numel(), fold.q)
         span = lambda lo, hi: slice(bounds[lo][0], bounds[hi - 1][1])  # noqa: E731  chunks lo..hi−1
-        lo, hi, mask, steps = 0, fold.q, fold.q >> 1, []
-        while mask:
+        lo, hi, mask, steps, sent = 0, fold.q, fold.q >> 1, [], []
+        while mask:  # a half given away is not touched again until the all-gather fills it
             partner = ranks[fold.real(fold.virtual ^ mask)]
             mid = (lo + hi) // 2
             keep, give = ((lo, mid), (mid, hi)) if not fold.virtual & mask else ((mid, hi), (lo, mid))
             kept = buf[span(*keep)]
-            exchange([(buf[span(*give)], partner)], [(scratch[: kept.numel()], partner)])
+            exchange([(buf[span(*give)], partner)], [(scratch[: kept.numel()], partner)], sent)
             kept.add_(scratch[: kept.numel()])
             steps.append((partner, keep, give))
             lo, hi = keep
             mask >>= 1
-        for partner, keep, give in reversed(steps):
-            exchange([(buf[span(*keep)], partner)], [(buf[span(*give)], partner)])
+        wait_all(sent)
+        for partner, keep, give in reversed(steps):  # what is sent is final
+            exchange([(buf[span(*keep)], partner)], [(buf[span(*give)], partner)], sent)
+        wait_all(sent)
 
     _folded(buf, ranks, halving_doubling)

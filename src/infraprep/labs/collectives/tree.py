@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from infraprep.labs.collectives._p2p import chunk_bounds, exchange, member_index
+from infraprep.labs.collectives._p2p import chunk_bounds, exchange, member_index, wait_all
 
 __all__ = ["Tree", "binary_tree", "btree_allreduce", "double_binary_tree", "dtree_allreduce"]
 
@@ -101,6 +101,7 @@ def _pipelined(buf, ranks: Sequence[int], jobs: list[tuple[Tree, int, int]], chu
         scratch = [torch.empty(width, dtype=buf.dtype, device=buf.device) for _ in tree.children[me]]
         plans.append((tree, bounds, depth, height, scratch))
     rounds = max(len(b) + h + 1 for _, b, _, h, _ in plans)
+    sent: list = []  # a chunk sent up is final until the broadcast phase writes it again
     for r in range(rounds):  # reduce: children → parent
         sends, recvs, adds = [], [], []
         for tree, bounds, depth, height, scratch in plans:
@@ -113,9 +114,10 @@ def _pipelined(buf, ranks: Sequence[int], jobs: list[tuple[Tree, int, int]], chu
             if tree.parent[me] is not None and 0 <= c - 1 < len(bounds):
                 a, b = bounds[c - 1]
                 sends.append((buf[a:b], ranks[tree.parent[me]]))
-        exchange(sends, recvs)
+        exchange(sends, recvs, sent)
         for target, incoming in adds:
             target.add_(incoming)
+    wait_all(sent)
     rounds = max(len(b) + h for _, b, _, h, _ in plans)
     for r in range(rounds):  # broadcast: parent → children
         sends, recvs = [], []
@@ -126,7 +128,8 @@ def _pipelined(buf, ranks: Sequence[int], jobs: list[tuple[Tree, int, int]], chu
             if 0 <= r - depth < len(bounds):
                 a, b = bounds[r - depth]
                 sends.extend((buf[a:b], ranks[child]) for child in tree.children[me])
-        exchange(sends, recvs)
+        exchange(sends, recvs, sent)
+    wait_all(sent)
 
 
 def btree_allreduce(buf, ranks: Sequence[int], chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> None:
