@@ -48,6 +48,11 @@ def test_cli_rejects_bad_sizes(cli, bad):
     assert r.code == 2 and "--sizes" in r.err and len(r.err.strip().splitlines()) == 1
 
 
+def test_cli_rejects_a_bad_plot_before_measuring(cli):
+    r = cli("lab", "bypass", "--plot", "rtt.bmp")
+    assert r.code == 2 and "--plot='rtt.bmp'" in r.err
+
+
 def test_cli_json(cli):
     r = cli("lab", "bypass", "--sizes", "64,4KiB", "--messages", "200", "--json")
     assert r.code == 0, r.err

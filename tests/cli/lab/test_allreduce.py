@@ -27,6 +27,7 @@ MIB = 1 << 20
     (("--dtype", "float16"), "--dtype='float16'"),
     (("--ranks", "4", "--ranks-per-node", "3"), "divisor of ranks=4"),
     (("--backend", "mpi"), "--backend='mpi'"),
+    (("--plot", "times.jpg"), "--plot='times.jpg'"),
 ])
 def test_bad_input_one_line_exit_2(cli, args, match):
     r = cli("lab", "allreduce", *args)

@@ -30,6 +30,7 @@ def test_table_and_plot(cli, tmp_path):
 @pytest.mark.parametrize(("args", "match"), [
     (("--policy", "hash"), "--policy='hash'"), (("--flows", "0"), "--flows=0"),
     (("--link-bandwidth", "fast"), "Invalid value for '--link-bandwidth'"),
+    (("--plot", "out.xyz"), "--plot='out.xyz'"), (("--plot", "no/such/dir/out.png"), "existing directory"),
 ])
 def test_bad_input_one_line_exit_2(cli, args, match):
     r = cli("sim", "ecmp", *args)

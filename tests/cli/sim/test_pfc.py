@@ -31,6 +31,7 @@ def test_table_and_plot(cli, tmp_path):
 @pytest.mark.parametrize(("args", "match"), [
     (("--topology", "torus"), "--topology='torus'"), (("--cores", "5"), "--cores=5"),
     (("--failures", "some"), "--failures='some'"), (("--fail-links", "-1"), "--fail-links=-1"),
+    (("--plot", "pfc.txt"), "--plot='pfc.txt'"),
 ])
 def test_bad_input_one_line_exit_2(cli, args, match):
     r = cli("sim", "pfc", *args)

@@ -17,11 +17,9 @@ _DTYPES = {"float32": 4, "float64": 8, "int64": 8}
 
 
 def _plot(result, path: str) -> None:
-    import matplotlib
+    from infraprep.labs.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     sizes = result.spec.sizes
     for algo in result.spec.algos:
@@ -96,6 +94,10 @@ def allreduce_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Time our all-reduces against the built-in one; nccl-tests table, ratios and an α–β fit."""
+    if plot:
+        from infraprep.labs.plotting import check_plot_path
+
+        check_plot_path(plot)
     from infraprep.calc.units import parse_bytes
     from infraprep.labs.collectives import ALGORITHMS
     from infraprep.labs.collectives.bench import BenchSpec, bench_worker, parse_algos, parse_sizes, summarize

@@ -13,11 +13,9 @@ from infraprep.errors import InvalidValue
 
 
 def _plot(result, path: str) -> None:
-    import matplotlib
+    from infraprep.labs.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for transport in ("tcp", "shm"):
         rows = [r.to_dict() for r in result.rows if r.transport == transport]
@@ -41,6 +39,10 @@ def bypass_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Round-trip latency (p50/p99) and CPU per message: kernel TCP vs user-space shared memory."""
+    if plot:
+        from infraprep.labs.plotting import check_plot_path
+
+        check_plot_path(plot)
     from infraprep.calc.units import format_bytes, parse_bytes
     from infraprep.labs.bypass import measure
 

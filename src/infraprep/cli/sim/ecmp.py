@@ -17,11 +17,9 @@ _POLICIES = ("ecmp", "spray", "flowlet", "adaptive")
 
 
 def _plot(results: dict, path: str) -> None:
-    import matplotlib
+    from infraprep.labs.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     top = max(max(r.sample) for r in results.values())
     bins = [1 + i * (top - 1 + 1e-9) / 40 for i in range(41)]
@@ -58,6 +56,10 @@ def ecmp_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Monte Carlo of n flows hashed onto m uplinks: idle links vs (1−1/m)^n, max-min rates, tail completion."""
+    if plot:
+        from infraprep.labs.plotting import check_plot_path
+
+        check_plot_path(plot)
     from infraprep.sim.ecmp import EcmpConfig, idle_fraction_closed_form, simulate
 
     names = _POLICIES if policy.strip() == "all" else tuple(dict.fromkeys(p.strip() for p in policy.split(",")))

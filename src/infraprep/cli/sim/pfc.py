@@ -13,11 +13,9 @@ from infraprep.errors import InvalidValue
 
 
 def _plot(result, path: str) -> None:
-    import matplotlib
+    from infraprep.labs.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, run in result.runs.items():
         total, series = 0, []
@@ -58,6 +56,10 @@ def pfc_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Find the PFC buffer-dependency cycle that failed links create, and what each mitigation does to it."""
+    if plot:
+        from infraprep.labs.plotting import check_plot_path
+
+        check_plot_path(plot)
     from infraprep.sim.pfc import PfcConfig, analyze
 
     if topology != "clos":
