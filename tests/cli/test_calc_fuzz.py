@@ -32,6 +32,9 @@ EXAMPLES = {
     "storage": ["--preset", "llama3-405b", "--write-bw", "1TB/s", "--json"],
     "checkpoint": ["--write-time", "300", "--mtbf", "86400", "--restart", "600", "--model", "daly", "--json"],
     "mtbf": ["--gpus", "16384", "--failures", "419", "--window-hours", "1296", "--json"],
+    "collective": ["--op", "allreduce", "--algo", "ring", "--ranks", "8", "--bytes", "1e9", "--bandwidth", "450e9",
+                   "--alpha", "5e-6", "--json"],
+    "crossover": ["--ranks", "8", "--bandwidth", "450e9", "--alpha", "5e-6", "--json"],
     "kv-cache": ["--layers", "40", "--kv-heads", "40", "--head-dim", "128", "--dtype-bytes", "2", "--tokens", "2048",
                  "--json"],
     # one node: the 16,384-GPU search has its own 5 s budget (tests/cli/test_calc_plan.py)

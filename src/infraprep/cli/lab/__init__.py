@@ -17,7 +17,9 @@ def _group() -> None:
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
 from infraprep.cli.lab import (  # noqa: E402,F401
+    allreduce,
     attention,
+    bypass,
     checkpoint,
     fp8,
     fusion,

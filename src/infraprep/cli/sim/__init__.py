@@ -15,4 +15,4 @@ def _group() -> None:
     pass
 
 # Each module registers its commands on `app` when imported (keep this list sorted).
-from infraprep.cli.sim import failures, gang, pipelines, schedule, serve  # noqa: E402,F401
+from infraprep.cli.sim import ecmp, failures, gang, pfc, pipelines, schedule, serve  # noqa: E402,F401
