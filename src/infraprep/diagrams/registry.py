@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infraprep.diagrams import DIAGRAMS, Diagram
 
-_MODULES = ("roofline",)
+_MODULES = ("roofline", "kv_block_tables")
 
 
 def load() -> dict[str, Diagram]:
