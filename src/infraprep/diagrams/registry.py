@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infraprep.diagrams import DIAGRAMS, Diagram
 
-_MODULES = ("roofline", "kv_block_tables")
+_MODULES = ("roofline", "kv_block_tables", "serving_curves")
 
 
 def load() -> dict[str, Diagram]:
