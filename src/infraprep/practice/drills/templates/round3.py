@@ -89,7 +89,7 @@ def min_pipeline_stages(rng: random.Random) -> Drill:
 @template("r3.bubble-1f1b", "r3.parallelism-3d", "Pipeline bubble fraction of 1F1B")
 def bubble_1f1b(rng: random.Random) -> Drill:
     pp = rng.choice((4, 8, 16))
-    m = rng.choice((8, 16, 32, 64, 128))
+    m = pp * rng.choice((1, 2, 4, 8))  # m ≥ p, so the bubble is at most the ideal time (a fraction ≤ 1)
     result = bubble(PipelineConfig("1f1b", pp, m))
     return Drill(
         f"1F1B pipeline with p = {pp} stages and m = {m} microbatches, backward = 2× forward. What fraction of the "
