@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 from infraprep.practice.review import is_kata_card, is_question_card, kata_card, review, rubric_grade
 from infraprep.store import Store
 from infraprep.store.state import due_cards
-def test_rubric_scores_map_to_review_grades():
-    from infraprep.practice.review import rubric_grade
 
+
+def test_rubric_scores_map_to_review_grades():
     assert [rubric_grade(s) for s in (1, 2, 3, 4, 2.6, 3.5, 0, 9)] == [
         "again", "hard", "good", "easy", "good", "easy", "again", "easy"]
 
