@@ -113,7 +113,8 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
 
     Timed kills come after a delay uniform in [0, reference run time ÷ ``window_fraction``], so a
     campaign sees several kills (at any moment: start-up, restore, training, mid-write) before it ends.
-    Every ``node_loss_every``-th timed kill also wipes the local level, as if the node were gone:
+    Every ``node_loss_every``-th timed kill (or the first timed kill after it that finds a checkpoint
+    on the remote level) also wipes the local level, as if the node were gone:
     the next trainer must restore from the remote level.
     """
     root = Path(root)
@@ -135,6 +136,7 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
     while report.kills < kills:
         report.campaigns += 1
         camp = replace(base, root=str(root / f"campaign-{report.campaigns}"), log_digests=False)
+        loss_due = False
         shutil.rmtree(camp.root, ignore_errors=True)
         while report.kills < kills:
             trainers += 1
@@ -148,11 +150,14 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
                 if code == -signal.SIGKILL:
                     report.timed_kills += 1
                     remote = LevelStore(Path(camp.root) / "remote", 2)
+                    loss_due = loss_due or bool(node_loss_every and report.timed_kills % node_loss_every == 0)
                     # lose the node only once the remote level holds a checkpoint, so the restore that
-                    # follows exercises level 2 (on a slow machine a kill can come before the first upload)
-                    if node_loss_every and report.timed_kills % node_loss_every == 0 and remote.committed():
+                    # follows exercises level 2 (on a slow machine a kill can come before the first
+                    # upload: the loss then waits for the first timed kill after it)
+                    if loss_due and remote.committed():
                         shutil.rmtree(Path(camp.root) / "local", ignore_errors=True)
                         report.node_losses += 1
+                        loss_due = False
             if code == -signal.SIGKILL:
                 report.kills += 1
                 tick(1)
@@ -171,13 +176,14 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
 def _check_campaign(report: FaultReport, root: str, code: int | None, digests: dict, ref_root: str) -> None:
     events = read_events(root)
     for e in events:
+        if e["event"] == "clean":
+            report.cleaned_tmp += e["tmp"]
+            report.cleaned_orphans += e["orphans"]
         if e["event"] != "restore":
             continue
         report.restores += 1
         report.restore_levels[e["level"]] += 1
         report.corrupt_skipped += len(e["skipped"])
-        report.cleaned_tmp += e["cleaned"]["tmp"]
-        report.cleaned_orphans += e["cleaned"]["orphans"]
         if digests.get(e["step"]) != e["digest"]:
             report.inconsistent_restores.append({"root": root, "step": e["step"], "level": e["level"]})
     done = [e for e in events if e["event"] == "done"]

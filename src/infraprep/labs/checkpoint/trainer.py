@@ -2,8 +2,9 @@
 every level as configured, and log what happened to ``events.jsonl`` (one ``os.write`` per line, so
 a SIGKILL never leaves half a line).
 
-Events: ``{"event": "restore", "step", "level", "digest", "skipped", "cleaned"}`` at start and after
-each soft fault; ``{"event": "step", "step", "digest"}`` per step when ``log_digests`` (the reference
+Events: ``{"event": "clean", "tmp", "orphans"}`` first, when a crash left interrupted writes behind
+(logged at once, so a kill during the restore that follows cannot lose the count);
+``{"event": "restore", "step", "level", "digest", "skipped"}`` at start and after each soft fault; ``{"event": "step", "step", "digest"}`` per step when ``log_digests`` (the reference
 run); ``{"event": "done", "step", "digest", "stalls", "saves", "skipped_saves", "seconds"}`` at the end, after the
 final state is committed to level 1.
 """
@@ -74,6 +75,8 @@ def run(config: RunConfig) -> dict:
     crash = (config.crash[0], _self_kill_at(config.crash[1])) if config.crash else None
     ckpt = MultiLevelCheckpointer(root, config.checkpoint, crash)
     cleaned = ckpt.clean()
+    if cleaned["tmp"] or cleaned["orphans"]:
+        _append(events, {"event": "clean", **cleaned})
     job = Job(config.model)
 
     def restore(reason: str) -> None:
@@ -83,7 +86,7 @@ def run(config: RunConfig) -> dict:
         else:  # nothing usable: start over from the seed's initial state
             job.__init__(config.model)
         _append(events, {"event": "restore", "reason": reason, "step": job.step, "level": found.level,
-                         "digest": job.digest(), "skipped": found.skipped, "cleaned": cleaned})
+                         "digest": job.digest(), "skipped": found.skipped})
 
     restore("start")
     if config.log_digests and job.step == 0:

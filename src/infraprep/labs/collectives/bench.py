@@ -139,7 +139,7 @@ class BenchResult:
                 "algorithms": algos,
                 "conventions": {"time": "best of repeats of the slowest rank's mean per call",
                                 "busbw": "nccl-tests all-reduce factor 2(p-1)/p",
-                                "fit": f"relative least squares on sizes ≥ {self.spec.fit_from} B; γ folded into β"}}
+                                "fit": f"minimax relative error (Chebyshev) on sizes ≥ {self.spec.fit_from} B; γ folded into β"}}
 
 
 def _model_coefficients(algo: str, ranks: int, ranks_per_node: int) -> tuple[float, float]:

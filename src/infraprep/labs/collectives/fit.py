@@ -2,15 +2,22 @@
 
 An algorithm's model (calc/collectives.py) is affine in the size S: T(S) = a·α + b·S·β, with a (the
 count of α terms) and b (bytes per byte of S on the busiest link) fixed by the algorithm and p. We
-fit T = x₀ + x₁·S by least squares on the *relative* error (weights 1/T², so a 1 KiB and a 64 MiB
-point count alike), then read α = x₀/a and β = x₁/b. On CPU ranks the local reduction γ is folded
-into β (an "effective" link byte includes its share of the addition).
+fit T = x₀ + x₁·S by minimising the *largest relative error* max |x₀ + x₁·S − T| / T — the quantity
+the lab reports and the acceptance judges — then read α = x₀/a and β = x₁/b. On CPU ranks the local
+reduction γ is folded into β (an "effective" link byte includes its share of the addition).
 
-A negative intercept (noise at small sizes) is clamped to α = 0 and β refitted through the origin.
+This is a discrete Chebyshev (minimax) fit of two parameters: by the alternation theorem the optimum
+levels the error on three of the points with alternating signs, so we solve the levelled 3×3 system
+for every triple of points and keep the feasible solution (x₀ ≥ 0, x₁ ≥ 0) whose error over all points
+is smallest. When the unconstrained optimum is infeasible the optimum lies on an edge, so the edges'
+own minimax lines are candidates too: α = 0 (through the origin, x₁ = 2/(min S/T + max S/T)) and
+β = 0 (times that do not grow with size), as are the lines through two points (exact for two sizes).
+See Cheney, *Introduction to Approximation Theory*, ch. 2 (discrete Chebyshev approximation).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,16 +72,41 @@ def fit_alpha_beta(sizes: Sequence[float], times: Sequence[float], alpha_coef: f
     pts = [(s, t) for s, t in zip(sizes, times, strict=True) if s >= min_size]
     if len({s for s, _ in pts}) < 2:
         raise ValueError(f"need two distinct sizes ≥ {min_size:g} B to fit α and β")
-    w = [1.0 / (t * t) for _, t in pts]
-    sw = sum(w)
-    sx = sum(wi * s for wi, (s, _) in zip(w, pts, strict=True))
-    sxx = sum(wi * s * s for wi, (s, _) in zip(w, pts, strict=True))
-    sy = sum(wi * t for wi, (_, t) in zip(w, pts, strict=True))
-    sxy = sum(wi * s * t for wi, (s, t) in zip(w, pts, strict=True))
-    det = sw * sxx - sx * sx
-    x0 = (sxx * sy - sx * sxy) / det
-    x1 = (sw * sxy - sx * sy) / det
-    if x0 < 0:
-        x0, x1 = 0.0, sxy / sxx
+    x0, x1 = _minimax_line(pts)
     return AlphaBetaFit(x0 / alpha_coef, x1 / beta_coef, alpha_coef, beta_coef, tuple(float(s) for s in sizes),
                         tuple(float(t) for t in times), float(min_size))
+
+
+def _max_relative_error(pts: Sequence[tuple[float, float]], x0: float, x1: float) -> float:
+    return max(abs(x0 + x1 * s - t) / t for s, t in pts)
+
+
+def _det3(m: Sequence[Sequence[float]]) -> float:
+    return (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
+
+
+def _levelled(triple: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """(x₀, x₁) whose relative errors on the three points are +h, −h, +h (Cramer's rule), or None."""
+    rows = [(1.0 / t, s / t, -sign) for (s, t), sign in zip(triple, (1.0, -1.0, 1.0), strict=True)]
+    det = _det3(rows)
+    if abs(det) < 1e-300:
+        return None
+    solve = [_det3([[1.0 if j == col else r[j] for j in range(3)] for r in rows]) / det for col in range(2)]
+    return solve[0], solve[1]
+
+
+def _minimax_line(pts: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The (x₀ ≥ 0, x₁ ≥ 0) minimising the largest relative error of x₀ + x₁·S against T."""
+    ratios = [s / t for s, t in pts]
+    through_origin = 2.0 / (min(ratios) + max(ratios))
+    inverse = [1.0 / t for _, t in pts]
+    candidates = [(0.0, through_origin), (2.0 / (min(inverse) + max(inverse)), 0.0)]  # the two edges
+    ordered = sorted(pts)
+    for (s1, t1), (s2, t2) in itertools.combinations(ordered, 2):  # exact through two points (two sizes)
+        if s1 != s2 and (slope := (t2 - t1) / (s2 - s1)) >= 0 and t1 - slope * s1 >= 0:
+            candidates.append((t1 - slope * s1, slope))
+    for triple in itertools.combinations(ordered, 3):
+        if len({s for s, _ in triple}) == 3 and (x := _levelled(triple)) and x[0] >= 0 and x[1] >= 0:
+            candidates.append(x)
+    return min(candidates, key=lambda x: _max_relative_error(pts, *x))
