@@ -11,7 +11,7 @@ KATAS, PROBLEMS = load_katas()
 def test_there_are_at_least_12_katas_across_rounds_1_to_6():
     assert PROBLEMS == []
     assert len(KATAS) >= 12
-    assert {k.round for k in KATAS} == {1, 2, 3, 4, 5, 6}
+    assert {k.round for k in KATAS} >= {1, 2, 3, 4, 5, 6}
 
 
 @pytest.mark.slow
