@@ -31,6 +31,12 @@ def topology_command(
 
     if is_fat_tree == rail:
         raise InfraprepError("give exactly one of --fat-tree or --rail")
+    ignored = ([("--gpus", gpus is not None), ("--gpus-per-node", gpus_per_node != 8), ("--nics-per-gpu", nics_per_gpu != 1)]
+               if is_fat_tree else [("--tiers", tiers != 3), ("--oversubscription", oversubscription != 1)])
+    if given := [name for name, changed in ignored if changed]:
+        why = ("--rail only" if is_fat_tree else
+               "--fat-tree only: a rail fabric is non-blocking and its tiers follow from --gpus and --radix")
+        raise InfraprepError(f"{', '.join(given)} applies to {why}")
     if is_fat_tree:
         result = fat_tree(radix, tiers, oversubscription, link, not copper_host_links)
         show(result, as_json, f"{tiers}-tier fat-tree of {radix}-port switches")
