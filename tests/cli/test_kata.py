@@ -5,6 +5,7 @@ import shutil
 from infraprep.content.katas import load_katas
 from infraprep.practice.workspace import find_workspace
 from infraprep.store import list_attempts
+from infraprep.store.state import get_card, put_card
 
 KATA = next(k for k in load_katas()[0] if k.id == "memory-formula")
 
@@ -26,6 +27,7 @@ def test_start_check_fail_then_pass(cli, isolated_workspace):
 
     with find_workspace().open_store() as store:
         assert [a.score for a in list_attempts(store, kind="kata")] == [0.0, 1.0]
+        assert get_card(store, "kata:memory-formula")  # the kata is a review card: check results feed FSRS
     listing = {row["id"]: row for row in cli("kata", "list", "--json").json()}
     assert listing["memory-formula"]["status"] == "passed"
     assert listing["block-manager"]["status"] == "not started"
@@ -48,3 +50,14 @@ def test_bad_input(cli):
     assert "unknown kata 'memory'" in cli("kata", "start", "memory").err
     result = cli("kata", "check", "block-manager")
     assert result.code == 2 and "run infraprep kata start block-manager" in result.err
+
+
+def test_a_due_kata_card_is_listed_by_review_without_taking_an_answer(cli, tmp_path):
+    cli("kata", "start", "memory-formula")
+    cli("kata", "check", "memory-formula")
+    with find_workspace().open_store() as store:
+        put_card(store, "kata:memory-formula", get_card(store, "kata:memory-formula"), due=0.0)
+    (tmp_path / "a.txt").write_text("")
+    data = cli("review", "--answers", str(tmp_path / "a.txt"), "--json").json()
+    assert data["reviewed"] == [{"card": "kata:memory-formula", "kind": "kata",
+                                 "action": "infraprep kata check memory-formula"}]

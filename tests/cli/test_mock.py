@@ -11,6 +11,7 @@ from infraprep.practice.drills import generate
 from infraprep.practice.mock import plan_mock
 from infraprep.practice.workspace import find_workspace
 from infraprep.store import list_attempts, open_sessions
+from infraprep.store.state import get_card
 
 
 def wait_for(predicate, timeout=30.0):
@@ -63,6 +64,7 @@ def test_sigkill_then_resume_then_finish(cli, tmp_path, isolated_workspace):
     with find_workspace().open_store() as store:
         assert open_sessions(store, "mock") == []
         attempts = list_attempts(store, kind="mock")
+        assert get_card(store, question.id)  # the mock's question was reviewed at its rubric grade
     assert [a.competency for a in attempts] == competencies and all(a.score == 2 / 3 for a in attempts)
     records = list((isolated_workspace / "round-3-distributed-training" / "mock-interviews").glob("mock-*.md"))
     assert len(records) == 1

@@ -63,3 +63,4 @@ def test_readme_ticks_and_unticks_only_checkbox_lines(tmp_path):
     assert sync_readme(readme, {"r7.mfu"}) == ["r1.lockfree"]
     assert readme.read_text().count("- [x]") == 1
     assert sync_readme(readme, {"r7.mfu"}) == []
+

@@ -82,6 +82,7 @@ def check_cmd(
 ) -> None:
     """Run the kata's tests against your file in a sandbox (time, memory and process limits)."""
     from infraprep.practice.katas import check, find_kata, load_katas
+    from infraprep.practice.review import kata_card, review
     from infraprep.practice.workspace import find_workspace
     from infraprep.store.attempts import Attempt, record_attempt
 
@@ -102,6 +103,7 @@ def check_cmd(
         record_attempt(store, Attempt("kata", kata.id, kata.competency, kata.round, 1.0 if result.passed else 0.0,
                                       grade=result.verdict, duration_s=result.seconds,
                                       detail={"message": result.message}))
+        review(store, kata_card(kata.id), "good" if result.passed else "again")  # katas are review cards too
     if as_json:
         emit_json(result.to_dict())
         return

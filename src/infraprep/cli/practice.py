@@ -92,7 +92,7 @@ def review(
     from infraprep.errors import UnknownName
     from infraprep.practice.drills import generate, grade_and_record
     from infraprep.practice.progress import GRADE_SCORES
-    from infraprep.practice.review import is_question_card
+    from infraprep.practice.review import is_kata_card, is_question_card
     from infraprep.practice.review import review as schedule
     from infraprep.practice.workspace import find_workspace
     from infraprep.store.attempts import Attempt, record_attempt
@@ -115,6 +115,12 @@ def review(
         if not due and not as_json:
             console.print("No cards due. Practise with: infraprep drill, or grade questions with infraprep question ID --grade")
         for card in due:
+            if is_kata_card(card):  # a kata is reviewed by solving it again; it stays due until then
+                kata_id = card.removeprefix("kata:")
+                if not as_json:
+                    console.print(f"Kata {kata_id} is due: infraprep kata start {kata_id} --force, then kata check")
+                done.append({"card": card, "kind": "kata", "action": f"infraprep kata check {kata_id}"})
+                continue
             if is_question_card(card):
                 try:
                     q = content.question(card)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infraprep.diagrams import DIAGRAMS, Diagram
 
-_MODULES = ("roofline", "flash_attention", "pipeline_schedules", "gang_deadlock", "checkpoint_hierarchy")
+_MODULES = ("roofline", "flash_attention", "pipeline_schedules", "gang_deadlock", "checkpoint_hierarchy", "kv_block_tables", "serving_curves")
 
 
 def load() -> dict[str, Diagram]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from infraprep.content.spine import get_round
 from infraprep.practice.mock.runner import MockRunner
+from infraprep.practice.review import review, rubric_grade
 from infraprep.practice.workspace import Workspace
 from infraprep.store.attempts import Attempt, list_attempts, record_attempt
 from infraprep.store.db import Store
@@ -65,6 +66,12 @@ def finish(runner: MockRunner, store: Store, workspace: Workspace, session_id: i
         record_attempt(store, Attempt("mock", f"mock-{session_id}", cid, s["round"], score_to_fraction(entry["score"]),
                                       grade=str(entry["score"]), duration_s=s["elapsed_s"], created_at=now,
                                       detail={"session": session_id, "note": entry["note"], "record": path.name}))
+    for item in s["items"]:  # each question of the mock is reviewed at the grade its competencies earned
+        if item["kind"] == "question" and s["scores"]:
+            comps = [c for c in runner.content.question(item["id"]).competencies if c in s["scores"]]
+            if comps:
+                mean = sum(s["scores"][c]["score"] for c in comps) / len(comps)
+                review(store, item["id"], rubric_grade(mean), datetime.fromtimestamp(now, timezone.utc))
     s["record"] = str(path)
     end_session(store, session_id, s, now)
     return path
