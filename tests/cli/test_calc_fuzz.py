@@ -35,6 +35,7 @@ EXAMPLES = {
     "collective": ["--op", "allreduce", "--algo", "ring", "--ranks", "8", "--bytes", "1e9", "--bandwidth", "450e9",
                    "--alpha", "5e-6", "--json"],
     "crossover": ["--ranks", "8", "--bandwidth", "450e9", "--alpha", "5e-6", "--json"],
+    "ecmp": ["--flows", "8", "--uplinks", "8", "--qps", "16", "--json"],
     "kv-cache": ["--layers", "40", "--kv-heads", "40", "--head-dim", "128", "--dtype-bytes", "2", "--tokens", "2048",
                  "--json"],
     # one node: the 16,384-GPU search has its own 5 s budget (tests/cli/test_calc_plan.py)

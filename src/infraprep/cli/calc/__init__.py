@@ -36,6 +36,8 @@ class _Calculators(LazyGroup):
                      "Collective time by the α–β–γ model, with algbw and busbw (nccl-tests factors)."),
         "crossover": ("infraprep.cli.calc.collectives:crossover_cmd",
                      "The message size where two algorithms take equal time (tree beats ring below it)."),
+        "ecmp": ("infraprep.cli.calc.ecmp:ecmp_command",
+                     "ECMP as balls into bins, exactly: idle uplinks, the busiest uplink, the collective's slowdown."),
         "kv-cache": ("infraprep.cli.calc.kvcache:kv_cache_command",
                      "KV-cache bytes per token and per batch (per GPU); with --gpu, how many sequences fit."),
         "plan": ("infraprep.cli.calc.plan:plan_command",
