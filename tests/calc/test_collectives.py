@@ -27,7 +27,8 @@ def test_busbw_factors_are_nccl_tests():
     assert busbw_factor("allreduce", 8) == 14 / 8
     assert busbw_factor("reducescatter", 8) == busbw_factor("allgather", 8) == busbw_factor("alltoall", 8) == 7 / 8
     assert busbw_factor("broadcast", 8) == 1.0
-    assert busbw_factor("allreduce", 8, "innet") == 7 / 9
+    assert busbw_factor("allreduce", 8, "innet", "nvls") == 7 / 9  # NCCL_ALGO=NVLS in src/all_reduce.cu
+    assert busbw_factor("allreduce", 8, "innet", "sharp") == 14 / 8  # CollNet keeps 2(n-1)/n
 
 
 def test_ring_allreduce_is_patarasuk_yuan():

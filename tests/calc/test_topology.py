@@ -65,6 +65,8 @@ def test_rail_optimized_large_cluster_adds_a_core_tier():
     assert fabric.switches_per_tier == {"leaf": 512, "spine": 512, "core": 256}
     assert fabric.endpoints == 16384
     assert fabric.bisection_bandwidth == pytest.approx(16384 * 50e9 / 2)
+    # leaf-spine-leaf inside a pod, leaf-spine-core-spine-leaf across pods
+    assert fabric.to_dict()["switch_hops"] == {"same_rail_same_unit": 1, "same_pod": 3, "otherwise": 5}
 
 
 def test_rail_nics_per_gpu_multiply_rails():

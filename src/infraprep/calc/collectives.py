@@ -16,7 +16,8 @@ Conventions (parameters, with these defaults):
 * ``link.bandwidth`` is per rank **per direction** (full duplex: a rank sends and receives at once).
 * ``algbw = S/t``; ``busbw = algbw × factor`` with nccl-tests' factors (PERFORMANCE.md "Summary":
   all-reduce 2(n−1)/n; reduce-scatter, all-gather, all-to-all (n−1)/n; broadcast 1); for in-network
-  all-reduce nccl-tests uses (n−1)/(n+1) (src/all_reduce.cu, ``AllReduceGetBw`` with NVLS).
+  NVLS all-reduce nccl-tests uses (n−1)/(n+1) (src/all_reduce.cu, ``AllReduceGetBw`` when NCCL_ALGO is
+  NVLS or NVLSTREE); switch SHARP (CollNet) keeps 2(n−1)/n.
 * pipelined algorithms (tree all-reduce, ring broadcast) are modelled at their large-chunk-count
   asymptote: latency once per hop of the critical path, bandwidth once per byte on the busiest link.
 * ranks spread over nodes (``ranks_per_node`` < ranks with an ``inter`` link): a flat algorithm runs
@@ -163,11 +164,13 @@ def _check(ranks: int, size: float, gamma: float) -> None:
         raise InvalidValue("--gamma", gamma, "a reduction cost ≥ 0 seconds per byte")
 
 
-def busbw_factor(op: str, ranks: int, algo: str = "ring") -> float:
-    """nccl-tests' algbw → busbw factor (doc/PERFORMANCE.md, "Summary"; NVLS in src/all_reduce.cu)."""
+def busbw_factor(op: str, ranks: int, algo: str = "ring", innet: str = "sharp") -> float:
+    """nccl-tests' algbw → busbw factor (doc/PERFORMANCE.md, "Summary"). For all-reduce
+    src/all_reduce.cu ``AllReduceGetBw`` switches to (n−1)/(n+1) only when ``NCCL_ALGO`` is NVLS or
+    NVLSTREE; CollNet (switch SHARP) keeps 2(n−1)/n."""
     n = ranks
     if op == "allreduce":
-        return (n - 1) / (n + 1) if algo == "innet" else 2 * (n - 1) / n
+        return (n - 1) / (n + 1) if (algo, innet) == ("innet", "nvls") else 2 * (n - 1) / n
     if op in ("allgather", "reducescatter", "alltoall"):
         return (n - 1) / n
     if op == "broadcast":
@@ -234,7 +237,7 @@ def collective(
     if algo == "hier":
         conventions["inter_algo"] = inter_algo
     return CollectiveTime(op, algo, ranks, float(size), float(gamma), tuple(phases),
-                          busbw_factor(op, ranks, algo), conventions)
+                          busbw_factor(op, ranks, algo, innet), conventions)
 
 
 def allreduce(size: float, ranks: int, link: Link, algo: str = "ring", **kw) -> CollectiveTime:

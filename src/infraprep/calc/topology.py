@@ -208,7 +208,8 @@ class RailFabric(_Counts):
             "optics": self.optics,
             "link_bandwidth": self.link_bandwidth,
             "bisection_bandwidth": self.bisection_bandwidth,
-            "switch_hops": {"same_rail_same_unit": 1, "otherwise": 2 * self.tiers - 1},
+            "switch_hops": {"same_rail_same_unit": 1, **({"same_pod": 3} if self.tiers == 3 else {}),
+                            "otherwise": 2 * self.tiers - 1},
             "conventions": {"leaves": "non-blocking: k/2 ports down (one per node), k/2 up",
                             "bisection_bandwidth": "one direction across an equal split of the NICs"},
         }
@@ -234,7 +235,8 @@ class RailFabric(_Counts):
         else:
             lines.append(f"pods of k/2 = {k // 2} leaves with k/2 spines each; core = ⌈spines·(k/2)/k⌉ = "
                          f"{self.switches_per_tier['core']:,}")
-        lines.append(f"same rail, same unit: 1 switch hop; otherwise {2 * self.tiers - 1} "
+        pod = "; other rail or unit in the same pod: 3 (leaf–spine–leaf)" if self.tiers == 3 else ""
+        lines.append(f"same rail, same unit: 1 switch hop{pod}; otherwise {2 * self.tiers - 1} "
                      "(NVIDIA DGX SuperPOD reference architecture: rail-optimized, one leaf per rail per SU)")
         return "\n".join(lines)
 
