@@ -5,7 +5,7 @@ from __future__ import annotations
 from infraprep.diagrams import DIAGRAMS, Diagram
 
 _MODULES = ("roofline", "flash_attention", "pipeline_schedules", "gang_deadlock", "checkpoint_hierarchy", "kv_block_tables", "serving_curves")
-_MODULES += ("ring_allreduce", "double_binary_tree")  # round 4
+_MODULES += ("ring_allreduce", "double_binary_tree", "pfc_cycle")  # round 4
 
 
 def load() -> dict[str, Diagram]:
