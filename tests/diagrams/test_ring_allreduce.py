@@ -33,3 +33,37 @@ def test_each_rank_sends_what_calc_collective_charges(p):
     sent = sum(src == 0 for _, transfers in ring_schedule(p) for src, _, _ in transfers)
     result = evaluate(f"collective --algo ring --ranks {p} --bytes 1e9 --bandwidth 100e9")
     assert sent * 1e9 / p == pytest.approx(sum(ph["bytes_per_rank"] for ph in result["phases"]))
+
+
+def _lab_sends(p: int, monkeypatch) -> list[tuple[int, int, int]]:
+    """(sender, receiver, chunk) of every transfer the collectives lab's ring posts, in order per
+    member, recorded by replacing its point-to-point ``post`` (no process group is needed)."""
+    torch = pytest.importorskip("torch")
+    from infraprep.labs.collectives import ring
+    from infraprep.labs.collectives._p2p import chunk_bounds
+
+    bounds = chunk_bounds(4 * p, p)
+    starts = [a for a, _ in bounds]
+    per_member = []
+    for me in range(p):
+        calls = []
+
+        def fake_post(send, recv, calls=calls):
+            tensor, peer = send
+            calls.append((me, peer, starts.index(tensor.storage_offset())))
+            return None, None
+
+        monkeypatch.setattr(ring, "post", fake_post)
+        monkeypatch.setattr(ring, "member_index", lambda ranks, me=me: me)
+        buf = torch.zeros(4 * p)
+        ring.ring_reduce_scatter(buf, list(range(p)), bounds, segment_bytes=1 << 30)  # one segment per chunk
+        ring.ring_all_gather(buf, list(range(p)), bounds, segment_bytes=1 << 30)
+        per_member.append(calls)
+    # interleave: step s of every member
+    return [per_member[me][s] for s in range(2 * (p - 1)) for me in range(p)]
+
+
+@pytest.mark.parametrize("p", [3, 4, 5])
+def test_schedule_is_the_labs_own(p, monkeypatch):
+    drawn = [t for _, transfers in ring_schedule(p) for t in transfers]
+    assert _lab_sends(p, monkeypatch) == drawn

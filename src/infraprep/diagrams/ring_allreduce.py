@@ -6,7 +6,9 @@ point-to-point loop and does not expose it, so :func:`ring_schedule` states the 
 reduce-scatter step s (0-based) member i sends chunk (i − s) mod p to member i + 1, which adds it
 into its own copy; after p − 1 steps member i holds chunk (i + 1) mod p fully reduced (what the
 lab's ``ring_reduce_scatter`` returns). In all-gather step s member i sends its finished chunk
-(i + 1 − s) mod p on, and the receiver overwrites its copy.
+(i + 1 − s) mod p on, and the receiver overwrites its copy. ``tests/diagrams/test_ring_allreduce.py``
+records the lab's own sends (its ``post`` replaced, no process group) and checks they are this
+schedule, transfer for transfer.
 
 :func:`replay` applies the schedule to symbolic buffers (each cell is the set of ranks whose
 contribution it holds), which is what the picture shows and the test checks.
