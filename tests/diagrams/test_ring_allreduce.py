@@ -48,7 +48,7 @@ def _lab_sends(p: int, monkeypatch) -> list[tuple[int, int, int]]:
     for me in range(p):
         calls = []
 
-        def fake_post(send, recv, calls=calls):
+        def fake_post(send, recv, calls=calls, me=me):
             tensor, peer = send
             calls.append((me, peer, starts.index(tensor.storage_offset())))
             return None, None
