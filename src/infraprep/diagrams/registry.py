@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from infraprep.diagrams import DIAGRAMS, Diagram
 
-_MODULES = ("roofline", "flash_attention", "pipeline_schedules", "gang_deadlock", "checkpoint_hierarchy", "kv_block_tables", "serving_curves",
-            "fat_tree_rail")
+_MODULES = ("roofline", "flash_attention", "pipeline_schedules", "gang_deadlock", "checkpoint_hierarchy", "kv_block_tables",
+            "serving_curves", "fat_tree_rail", "ring_allreduce", "double_binary_tree", "pfc_cycle")
 
 
 def load() -> dict[str, Diagram]:
