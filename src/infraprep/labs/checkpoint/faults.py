@@ -24,6 +24,7 @@ from pathlib import Path
 from infraprep.errors import InfraprepError
 from infraprep.labs.checkpoint.store import CRASH_POINTS, LevelStore
 from infraprep.labs.checkpoint.trainer import RunConfig, read_events, run
+from infraprep.labs.forkserver import forkserver_context
 
 __all__ = ["FaultReport", "compare_final", "fault_drill"]
 
@@ -63,20 +64,17 @@ class FaultReport:
         }
 
 
-def _context():
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["infraprep.labs.checkpoint._warm"])
-    return ctx
-
-
-def _run_child(ctx, config: RunConfig, kill_after: float | None):
-    """Start a trainer; SIGKILL it after ``kill_after`` s (None: let it finish). Returns (exitcode, seconds)."""
+def _run_child(ctx, config: RunConfig, kill_after: float | None, kill_when: Callable[[], object] | None = None):
+    """Start a trainer; SIGKILL it after ``kill_after`` s, or as soon as ``kill_when()`` holds (polled
+    every 10 ms); with neither, let it finish. Returns (exitcode, seconds)."""
     start = time.perf_counter()
     proc = ctx.Process(target=run, args=(config,), daemon=True)
     proc.start()
-    proc.join(kill_after)
+    if kill_when is None:
+        proc.join(kill_after)
+    else:
+        while proc.is_alive() and not kill_when():
+            proc.join(0.01)
     if proc.is_alive():
         proc.kill()  # SIGKILL
         proc.join()
@@ -113,16 +111,16 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
 
     Timed kills come after a delay uniform in [0, reference run time ÷ ``window_fraction``], so a
     campaign sees several kills (at any moment: start-up, restore, training, mid-write) before it ends.
-    Every ``node_loss_every``-th timed kill (or the first timed kill after it that finds a checkpoint
-    on the remote level) also wipes the local level, as if the node were gone:
-    the next trainer must restore from the remote level.
+    Every ``node_loss_every``-th timed kill also wipes the local level, as if the node were gone, once
+    the remote level holds a checkpoint (if it holds none yet, the next trainer is killed right after
+    its first upload, and the node is lost then): the next trainer must restore from the remote level.
     """
     root = Path(root)
     tick = progress or (lambda n=1: None)
     rng = random.Random(seed)
     report = FaultReport()
     started = time.perf_counter()
-    ctx = _context()
+    ctx = forkserver_context()
     ref = replace(base, root=str(root / "reference"), log_digests=True, crash=None)
     shutil.rmtree(ref.root, ignore_errors=True)
     code, _ = _run_child(ctx, ref, None)
@@ -146,14 +144,17 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
                 if code == -signal.SIGKILL:
                     report.crash_point_kills[point] += 1
             else:
-                code, _ = _run_child(ctx, camp, rng.uniform(0.0, window))
+                remote = LevelStore(Path(camp.root) / "remote", 2)
+                if loss_due:  # a node loss waits for a remote checkpoint: this trainer dies right after an upload
+                    code, _ = _run_child(ctx, camp, None, kill_when=remote.committed)
+                else:
+                    code, _ = _run_child(ctx, camp, rng.uniform(0.0, window))
                 if code == -signal.SIGKILL:
                     report.timed_kills += 1
-                    remote = LevelStore(Path(camp.root) / "remote", 2)
                     loss_due = loss_due or bool(node_loss_every and report.timed_kills % node_loss_every == 0)
                     # lose the node only once the remote level holds a checkpoint, so the restore that
-                    # follows exercises level 2 (on a slow machine a kill can come before the first
-                    # upload: the loss then waits for the first timed kill after it)
+                    # follows exercises level 2 (when short kill delays keep the job from ever finishing
+                    # an upload, the next trainer is killed right after its first one)
                     if loss_due and remote.committed():
                         shutil.rmtree(Path(camp.root) / "local", ignore_errors=True)
                         report.node_losses += 1

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from infraprep.labs.forkserver import forkserver_context
 from infraprep.labs.trainer.config import TrainConfig
 from infraprep.labs.trainer.layout import Coords, Layout
 
@@ -81,7 +82,7 @@ def _start_method() -> str:
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return "spawn"
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["infraprep.labs.trainer.worker"])
+    forkserver_context()  # the preload every lab shares (labs/forkserver.py)
     return "forkserver"
 
 
