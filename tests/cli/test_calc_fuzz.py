@@ -14,7 +14,7 @@ import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import cpu_seconds
+from tests.helpers import cli_env, cpu_seconds
 
 # One valid, typical invocation per command (what a candidate would run), arguments after `calc NAME`.
 EXAMPLES = {
@@ -124,7 +124,7 @@ def test_every_command_answers_in_under_0_3_s(isolated_workspace):
     # at most 1.5x the baseline: a heavy import (numpy, matplotlib) or a slow search would double it.
     missing = sorted(set(COMMANDS) - set(EXAMPLES))
     assert not missing, f"add an example invocation for calc {', '.join(missing)} to EXAMPLES"
-    env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
+    env = cli_env(INFRAPREP_HOME=str(isolated_workspace))
     runs = {name: ["calc", name, *EXAMPLES[name]] for name in sorted(COMMANDS)}
     runs["baseline"] = ["calc", "hardware", "--json"]
     for argv in runs.values():

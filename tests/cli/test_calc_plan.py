@@ -1,13 +1,12 @@
 """`calc plan` through the CLI: the JSON contract, the table, bad input, and the 16,384-GPU budget."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import cpu_seconds
+from tests.helpers import cli_env, cpu_seconds
 
 LLAMA = ["calc", "plan", "--model", "llama3-405b", "--gpu", "h100-sxm", "--gpus", "16384", "--seq", "8192"]
 SMALL = ["calc", "plan", "--model", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "64", "--seq", "8192",
@@ -16,7 +15,7 @@ SMALL = ["calc", "plan", "--model", "llama3-8b", "--gpu", "h100-sxm", "--gpus", 
 
 @pytest.fixture
 def env(isolated_workspace):
-    return {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
+    return cli_env(INFRAPREP_HOME=str(isolated_workspace))
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.helpers import cpu_seconds
+from tests.helpers import cli_env, cpu_seconds
 
 HEAVY = ("torch", "numpy", "matplotlib", "numba", "triton", "networkx", "fsrs")
 
@@ -28,7 +28,7 @@ def test_no_heavy_imports(args, isolated_workspace):
 
 @pytest.mark.parametrize("args", [("--help",), ("round", "3")])
 def test_answers_in_under_0_3_s(args, isolated_workspace):
-    env = {**os.environ, "INFRAPREP_HOME": str(isolated_workspace)}
+    env = cli_env(INFRAPREP_HOME=str(isolated_workspace))
     exe = [sys.executable, "-m", "infraprep", *args]
     subprocess.run(exe, env=env, capture_output=True, check=True)  # warm caches, create workspace
     best = min(cpu_seconds(exe, env) for _ in range(5))
