@@ -187,7 +187,14 @@ def run_in_job(worker: Callable, *, backend: str = "auto", args: tuple = (),
     env = os.environ
     ctx = RankContext(int(env["RANK"]), int(env["WORLD_SIZE"]), resolve_backend(backend),
                       int(env.get("LOCAL_RANK", "0")), int(env.get("LOCAL_WORLD_SIZE", env["WORLD_SIZE"])), on_event)
-    if not dist.is_initialized():
+    own_group = not dist.is_initialized()
+    if own_group:
         _init(ctx, "env://", timeout_s)
     result = worker(ctx, *args)
+    if own_group:
+        # Tear down what we set up, after every rank is done: a gloo group left to the interpreter's
+        # exit can abort a rank ("terminate called without an active exception") when a peer has
+        # already closed its sockets.
+        dist.barrier()
+        dist.destroy_process_group()
     return result if ctx.rank == 0 else None
