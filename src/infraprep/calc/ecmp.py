@@ -30,13 +30,18 @@ from dataclasses import dataclass
 
 from infraprep.errors import InvalidValue
 
-__all__ = ["MAX_PER_UPLINK", "MAX_SUBFLOWS", "MAX_UPLINKS", "EcmpBins", "ecmp_bins", "max_load_cdf"]
+__all__ = ["MAX_PER_UPLINK", "MAX_SUBFLOWS", "MAX_UPLINKS", "EcmpBins", "ecmp_bins", "idle_fraction", "max_load_cdf"]
 
 MAX_UPLINKS = 1024
 MAX_SUBFLOWS = 1024
 MAX_PER_UPLINK = 64  # mean subflows per uplink; with the caps above the worst case takes about a second
 _NEGLIGIBLE = 1e-18  # coefficients below this fraction of a product's largest are dropped (under float resolution)
 _TAIL = 1e-12  # stop summing P(K > k) once its union bound is below this
+
+
+def idle_fraction(balls: int, bins: int) -> float:
+    """Expected fraction of the m bins that none of N balls lands in: (1 − 1/m)^N (§5.2)."""
+    return (1.0 - 1.0 / bins) ** balls
 
 
 def _multiply(a: tuple[int, list[float]], b: tuple[int, list[float]], top: int) -> tuple[int, list[float]]:
@@ -125,7 +130,7 @@ class EcmpBins:
 
     @property
     def idle_fraction(self) -> float:
-        return (1.0 - 1.0 / self.uplinks) ** self.subflows
+        return idle_fraction(self.subflows, self.uplinks)
 
     @property
     def idle_links(self) -> float:

@@ -19,17 +19,15 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from infraprep.calc.ecmp import (
+    idle_fraction as idle_fraction_closed_form,  # the closed form the sampling checks
+)
 from infraprep.calc.units import format_bandwidth, format_bytes, format_seconds
 from infraprep.errors import InvalidValue
 from infraprep.sim._checks import integers_in_range
 from infraprep.sim.ecmp.topology import POLICIES, Fabric
 
 __all__ = ["EcmpConfig", "EcmpResult", "idle_fraction_closed_form", "simulate"]
-
-
-def idle_fraction_closed_form(flows: int, uplinks: int) -> float:
-    """Expected fraction of m uplinks that no flow hashes to: (1 − 1/m)^n (balls into bins)."""
-    return (1.0 - 1.0 / uplinks) ** flows
 
 
 @dataclass(frozen=True)
