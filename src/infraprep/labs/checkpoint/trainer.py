@@ -4,9 +4,10 @@ a SIGKILL never leaves half a line).
 
 Events: ``{"event": "clean", "tmp", "orphans"}`` first, when a crash left interrupted writes behind
 (logged at once, so a kill during the restore that follows cannot lose the count);
-``{"event": "restore", "step", "level", "digest", "skipped"}`` at start and after each soft fault; ``{"event": "step", "step", "digest"}`` per step when ``log_digests`` (the reference
-run); ``{"event": "done", "step", "digest", "stalls", "saves", "skipped_saves", "seconds"}`` at the end, after the
-final state is committed to level 1.
+``{"event": "restore", "step", "level", "digest", "skipped"}`` at start and after each soft fault;
+``{"event": "step", "step", "digest"}`` per step when ``log_digests`` (the reference run);
+``{"event": "done", "step", "digest", "stalls", "saves", "skipped_saves", "seconds"}`` at the end,
+after the final state is committed to level 1.
 """
 
 from __future__ import annotations

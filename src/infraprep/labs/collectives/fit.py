@@ -98,10 +98,11 @@ def _levelled(triple: Sequence[tuple[float, float]]) -> tuple[float, float] | No
 
 def _minimax_line(pts: Sequence[tuple[float, float]]) -> tuple[float, float]:
     """The (x₀ ≥ 0, x₁ ≥ 0) minimising the largest relative error of x₀ + x₁·S against T."""
-    ratios = [s / t for s, t in pts]
-    through_origin = 2.0 / (min(ratios) + max(ratios))
-    inverse = [1.0 / t for _, t in pts]
-    candidates = [(0.0, through_origin), (2.0 / (min(inverse) + max(inverse)), 0.0)]  # the two edges
+    def one_parameter(r: list[float]) -> float:  # the c minimising max |c·rᵢ − 1|
+        return 2.0 / (min(r) + max(r))
+
+    # the two edges: α = 0 (x₁·S against T) and β = 0 (x₀ against T)
+    candidates = [(0.0, one_parameter([s / t for s, t in pts])), (one_parameter([1.0 / t for _, t in pts]), 0.0)]
     ordered = sorted(pts)
     for (s1, t1), (s2, t2) in itertools.combinations(ordered, 2):  # exact through two points (two sizes)
         if s1 != s2 and (slope := (t2 - t1) / (s2 - s1)) >= 0 and t1 - slope * s1 >= 0:
