@@ -136,6 +136,7 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
         camp = replace(base, root=str(root / f"campaign-{report.campaigns}"), log_digests=False)
         loss_due = False
         shutil.rmtree(camp.root, ignore_errors=True)
+        remote = LevelStore(Path(camp.root) / "remote", 2)  # read-only here: what the trainers uploaded
         while report.kills < kills:
             trainers += 1
             if crash_every and trainers % crash_every == 0:
@@ -144,7 +145,6 @@ def fault_drill(root: str | Path, base: RunConfig, kills: int, seed: int = 0, cr
                 if code == -signal.SIGKILL:
                     report.crash_point_kills[point] += 1
             else:
-                remote = LevelStore(Path(camp.root) / "remote", 2)
                 if loss_due:  # a node loss waits for a remote checkpoint: this trainer dies right after an upload
                     code, _ = _run_child(ctx, camp, None, kill_when=remote.committed)
                 else:
