@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint diagrams bench clean boost
+.PHONY: run test test-fast lint diagrams bench clean boost gpu-wheels
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,5 +48,13 @@ lint: $(VENV)/.test-installed
 diagrams: $(VENV)/.run-installed
 	$(BIN)/python -m infraprep.diagrams
 
+# For benchmarks/gpu_tier.sh on a lent GPU machine (no internet there; its image has torch, triton,
+# numba, rich, click, numpy, matplotlib, networkx but not these): pure-Python wheels, the versions in .venv.
+GPU_WHEELS := typer platformdirs fsrs genanki cached-property chevron frozendict
+gpu-wheels: $(VENV)/.test-installed
+	rm -rf .whl && $(BIN)/pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+	  --platform manylinux_2_17_x86_64 --platform any -d .whl \
+	  $$($(BIN)/python -c "import importlib.metadata as m, sys; print(' '.join(f'{n}=={m.version(n)}' for n in sys.argv[1:]))" $(GPU_WHEELS))
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis .whl
