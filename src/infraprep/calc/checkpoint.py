@@ -31,9 +31,10 @@ Formulas and their sources:
   = 1 − goodput. Convention ``waste_model``: ``"daly"`` (the complete model above, default) or
   ``"first-order"`` (Young's linearised waste).
 * Async checkpointing (CheckFreq, Mohan et al., FAST 2021, §4.3.1: a blocking *snapshot()* to host
-  memory, then a background *persist()*): the job stalls only for the snapshot s, so δ := s in the interval
-  formula; the checkpoint becomes durable w (the write time) after it starts, so each failure
-  loses w more work on average, and the interval must be ≥ w or writes queue up. First order:
+  memory, then a background *persist()*): the job stalls only for the snapshot s, so δ := s in Young's
+  interval formula (this project's first-order model of the split, not a formula CheckFreq states);
+  the checkpoint becomes durable w (the write time) after it starts, so each failure loses w more
+  work on average, and the interval must be ≥ w or writes queue up. First order:
   waste_async = s/τ + (τ/2 + w + R)/M, τ_async = max(√(2·s·M), w).
 """
 
