@@ -1,4 +1,4 @@
-"""FP8 E4M3 quantization with one scale per 1×block tile (DeepSeek-V3 §3.3.1)."""
+"""FP8 E4M3 quantization with one scale per 1×block tile (DeepSeek-V3 §3.3.2)."""
 
 import torch
 
