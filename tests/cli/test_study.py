@@ -78,3 +78,15 @@ def test_init_and_progress_tick_the_readme(cli, tmp_path, monkeypatch):
     assert data["readme_changed"] == [cid]
     assert "- [x] " in (root / "README.md").read_text()
     assert cli("progress", "--json").json()["readme_changed"] == []
+
+
+def test_home_on_a_narrow_terminal_drops_courses_and_minutes_not_the_focus(cli, monkeypatch):
+    from infraprep.cli.output import console
+
+    monkeypatch.setattr(console, "width", 80)
+    out = cli().out
+    assert "Courses" not in out and "SYS-601" not in out
+    assert "Focus" in out and "Practised" in out and "Distributed Training" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    monkeypatch.setattr(console, "width", 140)
+    assert "Courses" in cli().out

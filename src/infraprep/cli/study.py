@@ -16,6 +16,7 @@ from infraprep.store.attempts import Attempt, list_attempts, record_attempt
 from infraprep.store.state import hints_revealed, reveal_hint
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+_HOME_WIDE_COLUMNS = 110  # below this the home table drops its Courses and Min columns
 
 
 def home(as_json: bool = False) -> None:
@@ -26,21 +27,20 @@ def home(as_json: bool = False) -> None:
     if as_json:
         emit_json({"workspace": str(workspace.root), **view.to_dict()})
         return
+    # On a narrow terminal the course mapping and duration (also in `infraprep rounds`) give way, so
+    # the focus keeps room to read instead of wrapping a word per line.
+    wide = console.width >= _HOME_WIDE_COLUMNS
     table = Table(title="infraprep — seven-round AI-infrastructure interview preparation", title_justify="left")
     for column in ("Round", "Focus", "Courses", "Min", "Questions", "Practised", "Mastered", "Due"):
-        table.add_column(column, justify="right" if column in ("Round", "Min", "Questions", "Due") else "left")
+        if wide or column not in ("Courses", "Min"):
+            table.add_column(column, justify="right" if column in ("Round", "Min", "Questions", "Due") else "left",
+                             no_wrap=column != "Focus")
     for status in view.rounds:
         rnd = status.round
-        table.add_row(
-            str(rnd.number),
-            rnd.focus,
-            ", ".join(rnd.courses),
-            str(rnd.minutes),
-            str(status.questions),
-            f"{status.attempted}/{status.questions}",
-            f"{status.mastered}/{len(status.competencies)}",
-            str(status.due),
-        )
+        extra = (", ".join(rnd.courses), str(rnd.minutes)) if wide else ()
+        table.add_row(str(rnd.number), rnd.focus, *extra, str(status.questions),
+                      f"{status.attempted}/{status.questions}", f"{status.mastered}/{len(status.competencies)}",
+                      str(status.due))
     console.print(table)
     console.print(f"Reviews due: {len(view.due)}    Workspace: {workspace.root}")
     console.print(f"Next: [bold]{view.suggestion.command}[/bold]  ({view.suggestion.reason})")
