@@ -61,3 +61,14 @@ def test_a_due_kata_card_is_listed_by_review_without_taking_an_answer(cli, tmp_p
     data = cli("review", "--answers", str(tmp_path / "a.txt"), "--json").json()
     assert data["reviewed"] == [{"card": "kata:memory-formula", "kind": "kata",
                                  "action": "infraprep kata check memory-formula"}]
+
+
+def test_list_keeps_every_id_whole_in_a_narrow_terminal_and_a_wide_one(cli, monkeypatch):
+    from infraprep.cli.output import console
+
+    ids = [k.id for k in load_katas()[0]]
+    for width in (80, 140):
+        monkeypatch.setattr(console, "width", width)
+        out = cli("kata", "list").out
+        assert all(k in out for k in ids) and "…" not in out, (width, out)
+        assert max(len(line.rstrip()) for line in out.splitlines()) <= width

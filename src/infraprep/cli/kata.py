@@ -11,6 +11,7 @@ from rich.table import Table
 from infraprep.cli.output import JSON_HELP, console, emit_json
 from infraprep.errors import InfraprepError
 
+_TABLE_MIN_WIDTH = 100  # below this `kata list` prints one block per kata instead of a table
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Coding katas: start from a skeleton, check against the tests in a sandbox.")
 
@@ -47,6 +48,13 @@ def list_cmd(as_json: JsonFlag = False) -> None:
         rows.append({**kata.to_dict(), "status": status})
     if as_json:
         emit_json(rows)
+        return
+    if console.width < _TABLE_MIN_WIDTH:  # a table this narrow would cut the ids the user types next
+        from rich.padding import Padding
+
+        for r in rows:
+            console.print(f"[bold]{r['id']}[/bold] · {r['competency']} · {r['language']} · {r['status']}")
+            console.print(Padding(r["title"], (0, 0, 0, 2)))
         return
     table = Table("Kata", "Round", "Competency", "Language", "Title", "Status")
     for r in rows:
