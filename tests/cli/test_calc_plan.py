@@ -77,6 +77,22 @@ def test_table_shows_plans_rejections_and_the_derivation(cli):
         assert text in out.out
 
 
+def test_a_narrow_terminal_gets_the_compact_plan_table_uncut(cli, monkeypatch):
+    from infraprep.cli.output import console
+
+    monkeypatch.setattr(console, "width", 80)
+    out = cli(*SMALL, "--top", "3").out
+    table = out[:out.index("Why the rest fail")]
+    assert "ZeRO ·" in table and "narrow terminal" in table
+    assert "…" not in table and max(len(line.rstrip()) for line in table.splitlines()) <= 80
+    data = cli(*SMALL, "--top", "3", "--json").json()
+    for p in data["plans"]:  # every ranked plan's layout and step, whole
+        assert f"DP{p['dp']} TP{p['tp']} PP{p['pp']}" in table
+    monkeypatch.setattr(console, "width", 160)
+    wide = cli(*SMALL, "--top", "3").out
+    assert "compute + bubble + comm" in wide and "ZeRO ·" not in wide and "narrow terminal" not in wide
+
+
 def test_nothing_fits_is_an_answer_not_an_error(cli):
     out = cli("calc", "plan", "--model", "llama3-405b", "--gpu", "h100-sxm", "--gpus", "8", "--seq", "8192",
               "--global-batch", "8")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.box import SIMPLE
 from rich.panel import Panel
-from rich.table import Table
+from rich.table import Column, Table
 
 from infraprep.calc.hardware import DTYPES
 from infraprep.calc.units import format_bytes, format_seconds
@@ -73,22 +74,41 @@ def _run(inputs, top: int, show_progress: bool):
             bar["progress"].stop()
 
 
+_WIDE_COLUMNS = 120  # the full plan table's width; narrower terminals get the compact one
+
 def _render(result) -> None:
     i = result.inputs
     title = (f"Best plans: {i.model.name} on {i.gpus:,} × {i.gpu.name}, seq {i.seq:,}, batch {i.global_batch:,} "
              f"sequences ({i.tokens:,} tokens)")
-    table = Table("#", "layout", "mb × m", "schedule", "ZeRO", "recompute", "step", "compute + bubble + comm",
-                  "MFU", "memory", title=title, title_justify="left")
+    # Below _WIDE_COLUMNS the ten columns would wrap every cell: the narrow table keeps the ones to compare
+    # plans by, unwrapped, with the schedule under the layout; the time split is in the derivation.
+    wide = console.width >= _WIDE_COLUMNS
+    if wide:
+        table = Table("#", "layout", "mb × m", "schedule", "ZeRO", "recompute", "step", "compute + bubble + comm",
+                      "MFU", "memory", title=title, title_justify="left")
+    else:
+        table = Table(*(Column(c, no_wrap=True) for c in ("#", "layout", "mb × m", "ZeRO ·\nrecompute", "step", "MFU",
+                                                          "memory")), title=title, title_justify="left", box=SIMPLE,
+                      show_edge=False, pad_edge=False)
     for n, p in enumerate(result.plans, 1):
         lay, opt = p.layout, p.option
         degrees = f"DP{lay.dp} TP{lay.tp} PP{lay.pp}{'*' if lay.split == 'balanced' else ''} CP{lay.cp}"
+        degrees += f" EP{lay.ep}" if lay.ep > 1 else ""
         schedule = {"none": "—", "1f1b": "1F1B"}.get(opt.schedule, f"interleaved v={opt.chunks}")
-        parts = " + ".join(format_seconds(x, 3) if x else "0" for x in (p.compute_time, p.bubble_time, p.exposed_comm))
-        table.add_row(str(n), degrees + (f" EP{lay.ep}" if lay.ep > 1 else ""), f"{opt.micro_batch} × {p.microbatches}",
-                      schedule, str(opt.zero), opt.recompute, format_seconds(p.step_time), parts, f"{p.mfu:.1%}",
-                      format_bytes(p.memory_total, binary=False))
+        step, mfu = format_seconds(p.step_time), f"{p.mfu:.1%}"
+        memory, batches = format_bytes(p.memory_total, binary=False), f"{opt.micro_batch} × {p.microbatches}"
+        if wide:
+            parts = " + ".join(format_seconds(x, 3) if x else "0"
+                               for x in (p.compute_time, p.bubble_time, p.exposed_comm))
+            table.add_row(str(n), degrees, batches, schedule, str(opt.zero), opt.recompute, step, parts, mfu, memory)
+        else:
+            layout = degrees if schedule == "—" else f"{degrees}\n{schedule}"
+            table.add_row(str(n), layout, batches, f"{opt.zero} · {opt.recompute}", step, mfu, memory)
     if result.plans:
         console.print(table)
+        if not wide:
+            console.print("[dim]narrow terminal: compute + bubble + comm are in the derivation; all columns with "
+                          "--json or 120+ columns[/dim]")
         if any(p.layout.split == "balanced" for p in result.plans):
             console.print("[dim]* balanced split (Llama 3 §3.3.2): embedding and output head take a layer slot "
                           "each[/dim]")
