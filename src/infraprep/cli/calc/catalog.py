@@ -4,15 +4,19 @@
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from infraprep.calc.hardware import ACCELERATORS, get_accelerator
 from infraprep.calc.model import MODELS, ModelConfig, count_params, get_model
-from infraprep.calc.units import format_bandwidth, format_bytes, format_flops
 from infraprep.cli.calc.render import show
 from infraprep.cli.output import JSON_HELP, console, emit_json
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+
+
+def _figure(value: float | None, unit: float) -> str:
+    """``value`` in ``unit``s to four significant figures with thousands separators; — when unknown."""
+    return "—" if not value else f"{value / unit:,.4g}"
 
 
 def hardware(
@@ -24,21 +28,17 @@ def hardware(
     if as_json:
         emit_json([a.to_dict() for a in chosen] if name is None else chosen[0].to_dict())
         return
-    table = Table("GPU", "BF16 dense", "FP8 dense", "HBM", "HBM BW", "Ridge (FLOP/B)", "Scale-up/dir", "NIC", "Power",
-                  title="Accelerators (dense peaks; decimal units)", title_justify="left")
+    # Units live in the headers so the cells stay short numbers: the table fits 80 columns whole.
+    columns = ("GPU", "BF16\nTFLOP/s", "FP8\nTFLOP/s", "HBM\nGB", "HBM\nTB/s", "ridge\nFLOP/B", "scale-up\nGB/s/dir",
+               "NIC\nGB/s", "power\nW")
+    table = Table(*(Column(c, no_wrap=True, justify="left" if c == "GPU" else "right") for c in columns),
+                  title="Accelerators (dense peaks; decimal units)", title_justify="left",
+                  collapse_padding=console.width < 100)
     for a in chosen:
         fp8 = a.dense_flops.get("fp8")
-        table.add_row(
-            a.name,
-            format_flops(a.peak("bf16"), rate=True),
-            format_flops(fp8, rate=True) if fp8 else "—",
-            format_bytes(a.hbm_bytes, binary=False),
-            format_bandwidth(a.hbm_bandwidth),
-            f"{a.ridge_point('bf16'):.0f}",
-            format_bandwidth(a.scale_up_bandwidth) if a.scale_up_bandwidth else "—",
-            format_bandwidth(a.nic_bandwidth) if a.nic_bandwidth else "—",
-            f"{a.power_w:.0f} W" if a.power_w else "—",
-        )
+        table.add_row(a.name, _figure(a.peak("bf16"), 1e12), _figure(fp8, 1e12), _figure(a.hbm_bytes, 1e9),
+                      _figure(a.hbm_bandwidth, 1e12), f"{a.ridge_point('bf16'):.0f}",
+                      _figure(a.scale_up_bandwidth, 1e9), _figure(a.nic_bandwidth, 1e9), _figure(a.power_w, 1))
     console.print(table)
     if name:
         for source in chosen[0].sources:
