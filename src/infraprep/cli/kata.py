@@ -8,7 +8,7 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.errors import InfraprepError
 
 _TABLE_MIN_WIDTH = 100  # below this `kata list` prints one block per kata instead of a table
@@ -59,7 +59,7 @@ def list_cmd(as_json: JsonFlag = False) -> None:
     table = Table("Kata", "Round", "Competency", "Language", "Title", "Status")
     for r in rows:
         table.add_row(r["id"], str(r["round"]), r["competency"], r["language"], r["title"], r["status"])
-    console.print(table)
+    print_table(table)
 
 
 @app.command("start")

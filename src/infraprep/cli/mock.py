@@ -12,7 +12,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.errors import InfraprepError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -175,7 +175,7 @@ def history_cmd(as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)]
         table.add_row(str(r.session), f"{datetime.fromtimestamp(r.started_at):%Y-%m-%d %H:%M}", str(r.round),
                       f"{r.minutes_used:.0f}", f"{r.mean:.2f}" if r.mean else "—",
                       " ".join(f"{c}:{s}" for c, s in r.scores.items()))
-    console.print(table)
+    print_table(table)
     means = [r.mean for r in rows if r.mean is not None]
     if len(means) >= 2:
         bars = "▁▂▃▄▅▆▇█"

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from infraprep.cli.output import JSON_HELP, console, emit_json, percent
+from infraprep.cli.output import JSON_HELP, console, emit_json, percent, print_table
 from infraprep.content.loader import load_content, load_round
 from infraprep.content.spine import ROUNDS, get_round
 from infraprep.practice.home import question_status, study_home
@@ -41,7 +41,7 @@ def home(as_json: bool = False) -> None:
         table.add_row(str(rnd.number), rnd.focus, *extra, str(status.questions),
                       f"{status.attempted}/{status.questions}", f"{status.mastered}/{len(status.competencies)}",
                       str(status.due))
-    console.print(table)
+    print_table(table)
     console.print(f"Reviews due: {len(view.due)}    Workspace: {workspace.root}")
     console.print(f"Next: [bold]{view.suggestion.command}[/bold]  ({view.suggestion.reason})")
     console.print("More: infraprep round N · infraprep competencies · infraprep progress · infraprep --help")
@@ -60,7 +60,7 @@ def rounds(as_json: JsonFlag = False) -> None:
     table = Table("Round", "Focus Area", "Course Mapping", "Duration", "Folder")
     for r in ROUNDS:
         table.add_row(str(r.number), r.focus, ", ".join(r.courses), f"{r.minutes} min", r.slug)
-    console.print(table)
+    print_table(table)
 
 
 def round_view(
@@ -89,12 +89,12 @@ def round_view(
     comps = Table("Competency", "Name", "Attempts", "Mastery", "Mastered", title="Competencies", title_justify="left")
     for p in progress:
         comps.add_row(p.competency.id, p.competency.label, str(p.attempts), percent(p.score), "✓" if p.mastered else "")
-    console.print(comps)
+    print_table(comps)
     questions = Table("Id", "Title", "Kind", "Diff", "Competencies", "Status", title="Questions", title_justify="left")
     for s in statuses:
         q = s.question
         questions.add_row(q.id, q.title, q.kind, str(q.difficulty), " ".join(q.competencies), s.label)
-    console.print(questions)
+    print_table(questions)
 
 
 def question(
@@ -173,4 +173,4 @@ def competencies(as_json: JsonFlag = False) -> None:
     for p in progress:
         c = p.competency
         table.add_row(c.id, str(c.round), c.label, str(p.attempts), percent(p.score), "✓" if p.mastered else "")
-    console.print(table)
+    print_table(table)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, percent
+from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, percent, print_table
 from infraprep.content.spine import ROUNDS
 from infraprep.practice import progress as mastery
 from infraprep.practice.workspace import find_workspace, init_workspace
@@ -58,7 +58,7 @@ def progress(
         kinds = " ".join(f"{k}:{n}" for k, n in sorted(p.by_kind.items())) or "—"
         table.add_row(str(p.competency.round), p.competency.id, str(p.attempts), kinds, percent(p.score),
                       "✓" if p.mastered else "")
-    console.print(table)
+    print_table(table)
     console.print("   ".join(f"Round {r.number}: {sum(p.mastered for p in rows if p.competency.round == r.number)}/4"
                              for r in ROUNDS))
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.attempts_by_kind.items())) or "none yet"

@@ -9,7 +9,7 @@ from rich.table import Column, Table
 from infraprep.calc.hardware import ACCELERATORS, get_accelerator
 from infraprep.calc.model import MODELS, ModelConfig, count_params, get_model
 from infraprep.cli.calc.render import show
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -39,7 +39,7 @@ def hardware(
         table.add_row(a.name, _figure(a.peak("bf16"), 1e12), _figure(fp8, 1e12), _figure(a.hbm_bytes, 1e9),
                       _figure(a.hbm_bandwidth, 1e12), f"{a.ridge_point('bf16'):.0f}",
                       _figure(a.scale_up_bandwidth, 1e9), _figure(a.nic_bandwidth, 1e9), _figure(a.power_w, 1))
-    console.print(table)
+    print_table(table)
     if name:
         for source in chosen[0].sources:
             console.print(f"[dim]source: {source}[/dim]")

@@ -13,7 +13,7 @@ from infraprep.calc.hardware import DTYPES
 from infraprep.calc.units import format_bytes, format_seconds
 from infraprep.cli import quantity
 from infraprep.cli.calc import _training_options as o
-from infraprep.cli.output import console, emit_json, error_console
+from infraprep.cli.output import console, emit_json, error_console, print_table
 from infraprep.errors import InfraprepError, InvalidValue
 
 PROGRESS_FROM_LAYOUTS = 100  # fewer valid layouts than this fit in a blink: no bar
@@ -105,7 +105,7 @@ def _render(result) -> None:
             layout = degrees if schedule == "—" else f"{degrees}\n{schedule}"
             table.add_row(str(n), layout, batches, f"{opt.zero} · {opt.recompute}", step, mfu, memory)
     if result.plans:
-        console.print(table)
+        print_table(table)
         if not wide:
             console.print("[dim]narrow terminal: compute + bubble + comm are in the derivation; all columns with "
                           "--json or 120+ columns[/dim]")
@@ -122,7 +122,7 @@ def _render(result) -> None:
             short = row.get("closest_short_bytes")
             why.add_row(level, row["what"], f"{row['count']:,}",
                         "" if short is None else f"short by {format_bytes(short, binary=False)}")
-    console.print(why)
+    print_table(why)
     if result.plans:
         console.print(Panel(result.explain(), title="derivation (best plan)", title_align="left", expand=False))
 

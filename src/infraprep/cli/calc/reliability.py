@@ -11,7 +11,7 @@ from rich.table import Table
 from infraprep.calc.units import format_seconds, parse_count
 from infraprep.cli import quantity
 from infraprep.cli.calc.render import show
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, emit_json, print_table
 from infraprep.errors import InfraprepError, InvalidValue
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
@@ -126,7 +126,7 @@ def mtbf(
             extra = (format_seconds(row.interval_s), f"{row.goodput:.1%}") if row.goodput is not None else ()
             table.add_row(f"{row.gpus:,}", format_seconds(row.mtbf_hours * 3600), f"{row.interruptions_per_day:.3g}",
                           *extra)
-        console.print(table)
+        print_table(table)
 
 
 def _causes_table(result) -> None:
@@ -136,4 +136,4 @@ def _causes_table(result) -> None:
     for c in data["causes"]:
         table.add_row(c["component"], c["category"], str(c["count"]), f"{c['fraction']:.1%}",
                       f"{c['published_percent']:.1f}%", format_seconds(3600 / c["rate_per_hour"]))
-    console.print(table)
+    print_table(table)

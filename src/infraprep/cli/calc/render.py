@@ -5,7 +5,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from infraprep.calc.result import CalcResult
-from infraprep.cli.output import console, emit_json
+from infraprep.cli.output import console, emit_json, print_table
 
 __all__ = ["show"]
 
@@ -19,5 +19,5 @@ def show(result: CalcResult, as_json: bool, title: str) -> None:
     table.add_column("value", justify="right")
     for label, value in result.rows():
         table.add_row(label, value)
-    console.print(table)
+    print_table(table)
     console.print(Panel(result.explain(), title="derivation", title_align="left", expand=False))

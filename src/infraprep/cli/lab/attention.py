@@ -8,7 +8,7 @@ from rich.table import Table
 
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -58,21 +58,24 @@ def _render(lab, verdicts) -> None:
             checks.add_row(v.what, "pass" if v.passed else "[red]FAIL[/red]", f"{v.max_error:.3g}", f"{v.tolerance:.0e}")
     for name, why in lab.skipped.items():
         checks.add_row(name, "skipped", why, "")
-    console.print(checks)
+    print_table(checks)
     console.print(f"[dim]forward: worst over {lab.shapes_checked} (shape, tile, mask, loop order) runs[/dim]")
     mask = "causal" if lab.causal else "full"
-    table = Table("M (elements)", "B_r×B_c", "standard", "flash (K/V outer)", "counted", "flash-2 (Q outer)",
-                  "counted", "standard ÷ flash", "flash ÷ N²d²/M",
-                  title=f"HBM accesses (elements), N = {lab.n}, d = {lab.d}, {mask}", title_justify="left")
+    table = Table("M", "B_r×B_c", "standard", "flash K/V-outer", "flash-2 Q-outer", "counted", "std ÷ flash",
+                  "flash ÷ N²d²/M", title=f"HBM accesses (elements), N = {lab.n}, d = {lab.d}, {mask}; M = SRAM size (elements)",
+                  title_justify="left")
     for row in lab.io:
         counted = lab.counted[row.sram]
         table.add_row(f"{row.sram:,}", f"{row.blocks.rows}×{row.blocks.cols}", f"{row.standard:,}", f"{row.flash:,}",
-                      _match(counted["kv_outer"], row.flash), f"{row.flash2:,}", _match(counted["q_outer"], row.flash2),
+                      f"{row.flash2:,}", _match((counted["kv_outer"], counted["q_outer"]), (row.flash, row.flash2)),
                       f"{row.standard / row.flash:.2f}", f"{row.flash / row.theorem2:.1f}")
-    console.print(table)
-    console.print("[dim]counted = what the NumPy implementation moved through its HBM model; = means it equals the "
-                  "closed form. Block sizes: B_c = ⌈M/4d⌉, B_r = min(⌈M/4d⌉, d) (Algorithm 1).[/dim]")
+    print_table(table)
+    console.print("[dim]counted = what the NumPy implementation moved through its HBM model, both loop orders; = means "
+                  "each equals its closed form. Block sizes: B_c = ⌈M/4d⌉, B_r = min(⌈M/4d⌉, d) (Algorithm 1).[/dim]")
 
 
-def _match(counted: int, closed: int) -> str:
-    return "=" if counted == closed else f"[red]{counted:,}[/red]"
+def _match(counted: tuple[int, int], closed: tuple[int, int]) -> str:
+    """``=`` when both loop orders' counts equal their closed forms, else the counts that differ, in red."""
+    if counted == closed:
+        return "="
+    return " ".join(f"[red]{c:,}[/red]" if c != f else "=" for c, f in zip(counted, closed, strict=True))

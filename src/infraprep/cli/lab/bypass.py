@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
+from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, print_table
 from infraprep.errors import InvalidValue
 
 
@@ -89,6 +89,6 @@ def bypass_cmd(
                           f"{d['rtt_p99_s'] * 1e6:.1f}", f"{d['cpu_user_s_per_message'] * 1e6:.1f}",
                           f"{d['cpu_sys_s_per_message'] * 1e6:.1f}", f"{d['context_switches_per_message']:.2f}",
                           f"{ratio:.1f}" if ratio else "", end_section=name == "shm")
-    console.print(table)
+    print_table(table)
     if plot:
         console.print(f"[dim]plot written to {plot}[/dim]")

@@ -11,7 +11,7 @@ from rich.table import Table
 from infraprep.calc.units import format_bytes, format_seconds
 from infraprep.cli import quantity
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.cli.progress import progress_bar
 from infraprep.errors import InvalidValue
 
@@ -77,7 +77,7 @@ def _render(r: dict) -> None:
     table.add_row("blocked per save", format_seconds(s["sync_stall_s"]), format_seconds(s["async_stall_s"]))
     table.add_row("median step", format_seconds(s["median_step_s"]["sync"]), format_seconds(s["median_step_s"]["async"]))
     table.add_row("async ÷ sync", "", f"{s['async_to_sync_ratio']:.3f}")
-    console.print(table)
+    print_table(table)
     if r["crash_drill"]:
         d = r["crash_drill"]
         table = Table("crash drill", "", title="SIGKILL drill: kill, restart, resume", title_justify="left")
@@ -89,7 +89,7 @@ def _render(r: dict) -> None:
                       f"{d['interrupted_writes_cleaned']['orphans']} orphans")
         table.add_row("inconsistent restores", str(len(d["inconsistent_restores"])))
         table.add_row("final state bit-identical", "yes" if d["all_identical"] else "NO")
-        console.print(table)
+        print_table(table)
     c, f = r["corruption"], r["soft_faults"]
     console.print(f"corruption: flipped a byte of step {c['corrupted_step']} → skipped "
                   f"{[x['step'] for x in c['skipped']]}, restored step {c['restored_step']} from level "

@@ -10,7 +10,7 @@ from infraprep.calc.hardware import ACCELERATORS
 from infraprep.calc.units import format_seconds
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -62,7 +62,7 @@ def _render(lab) -> None:
     for r in lab.granularity:
         errors.add_row(r["format"], r["granularity"], str(r["scales"]), f"{r['relative_error']:.4f}",
                        f"{r['snr_db']:.1f}", f"{r['regular_snr_db']:.1f}", f"{r['regular_underflow']:.2%}")
-    console.print(errors)
+    print_table(errors)
     summary = lab.sequence_summary()
     jump = next(r for r in lab.sequence if r["delayed_saturated"] == summary["delayed"]["max_saturated"])
     console.print(f"delayed vs current scaling (E4M3, per tensor, {len(lab.sequence)} steps): worst relative error "
@@ -81,7 +81,7 @@ def _render(lab) -> None:
                    f"{errs['tile_block']['snr_db']:.1f}")
     for name, why in lab.skipped.items():
         mm.add_row(name, "", f"skipped: {why}", "", "")
-    console.print(mm)
+    print_table(mm)
     roof = Table("GPU", "tokens m", "BF16 FLOP/B", "FP8 FLOP/B", "FP8 ridge", "BF16", "FP8", "speed-up",
                  title="FP8 roofline, Y = X·W with X m×8192, W 8192×8192 (bf16 output)", title_justify="left")
     for r in lab.roofline:
@@ -89,4 +89,4 @@ def _render(lab) -> None:
                      f"{r['ridge_fp8']:.0f}", f"{format_seconds(r['bf16_seconds'])} ({r['bf16_bound'][:3]})",
                      f"{format_seconds(r['fp8_seconds'] + r['quantize_seconds'])} ({r['fp8_bound'][:3]})",
                      f"{r['speedup']:.2f}×")
-    console.print(roof)
+    print_table(roof)

@@ -10,7 +10,7 @@ from infraprep.calc.units import format_bytes, format_seconds
 from infraprep.cli import quantity
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -54,7 +54,7 @@ def _render(roof, timing) -> None:
     for k in [*roof.unfused, roof.fused]:
         kernels.add_row(k.name, format_bytes(k.bytes, binary=False), f"{k.flops:.3g}", f"{k.intensity:.2f}", k.bound,
                         format_seconds(k.seconds))
-    console.print(kernels)
+    print_table(kernels)
     for label, value in roof.rows():
         console.print(f"  {label}: {value}")
     console.print(f"[dim]{roof.explain()}[/dim]")
@@ -67,7 +67,7 @@ def _render(roof, timing) -> None:
     cpu.add_row("numba, 4 loops (unfused)", format_seconds(timing.unfused_seconds), f"{timing.fusion_ratio:.2f}×",
                 str(timing.verdicts[1]))
     cpu.add_row("numba, 1 loop (fused)", format_seconds(timing.fused_seconds), "1×", str(timing.verdicts[0]))
-    console.print(cpu)
+    print_table(cpu)
     console.print(f"[dim]unfused ÷ fused isolates fusion (same math and compiler; the loops move "
                   f"{timing.unfused_bytes / timing.fused_bytes:.2f}× the bytes); NumPy ÷ fused adds NumPy's "
                   "temporaries and its exact tanh.[/dim]")

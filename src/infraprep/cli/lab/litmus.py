@@ -8,7 +8,7 @@ from rich.table import Table
 
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -56,7 +56,7 @@ def _render(report) -> None:
         counts = [f"[bold]{c.outcomes[k]}[/bold]" if k == c.forbidden else str(c.outcomes[k])
                   for k in ("00", "01", "10", "11")]
         table.add_row(c.test, c.order, *counts, yes_no(c.cpp_allows), yes_no(c.hardware_allows), short[c.verdict])
-    console.print(table)
+    print_table(table)
     console.print("[dim]C++ / x86: may the bold outcome (forbidden under sequential consistency) occur?[/dim]")
     for t in (TESTS[name] for name in dict.fromkeys(c.test for c in report.cells)):
         console.print(f"[dim]{t.name}: {t.program}; bold ({t.forbidden[0]},{t.forbidden[1]}) = {t.meaning}[/dim]")

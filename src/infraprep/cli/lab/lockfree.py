@@ -8,7 +8,7 @@ from rich.table import Table
 
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -79,7 +79,7 @@ def _render(report) -> None:
                 verdict = ("[green]caught[/green]" if any(r.caught for r in runs.values())
                            else "[yellow]not caught[/yellow]")
             table.add_row(name, variant, _invariants(runs.get("release")), _tsan(runs.get("tsan")), verdict)
-    console.print(table)
+    print_table(table)
     if report.tsan_unavailable:
         console.print(f"[yellow]ThreadSanitizer unavailable:[/yellow] {report.tsan_unavailable}")
     for s in STRUCTURES.values():
@@ -91,7 +91,7 @@ def _render(report) -> None:
     for label, outcome in (("tagged", report.aba.tagged), ("untagged", report.aba.untagged)):
         aba.add_row(label, str(outcome.a_popped), str(outcome.b_kept), str(list(outcome.stack_after)),
                     str(list(outcome.owned_twice)), "yes" if outcome.ok else "[red]no[/red]")
-    console.print(aba)
+    print_table(aba)
 
     for result in report.bench:
         _render_bench(result)
@@ -111,7 +111,7 @@ def _render_bench(result) -> None:
     for c in result.contenders:
         table.add_row(c.name, f"{c.best_ops_per_s / 1e6:.1f}", f"{ours / c.best_ops_per_s:.2f}",
                       "ok" if c.checksum_ok else "[red]bad[/red]")
-    console.print(table)
+    print_table(table)
     if result.boost_version is None:
         console.print("[yellow]boost::lockfree unavailable[/yellow] (headers not found; Debian: apt-get install "
                       "libboost-dev): boost rows skipped")

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -56,7 +56,7 @@ def _render(lab) -> None:
         measured = lab.loads[kind]
         loads.add_row(kind, _count(measured), _count(lab.loads_closed_form[kind]),
                       f"{(measured or lab.loads_closed_form[kind]) / outputs:.1f}")
-    console.print(loads)
+    print_table(loads)
     if lab.load_ratio is not None:
         console.print(f"tiled ÷ naive = {lab.load_ratio:.4f}   1/tile = {1 / lab.tile:.4f}")
     banks = Table("transpose", "store (row write)", "load (column read)", title=(
@@ -66,7 +66,7 @@ def _render(lab) -> None:
         degrees = lab.conflicts[f"pad{pad}"]
         banks.add_row(f"tile[32][{32 + pad}]", *(("—", "—") if degrees is None else
                                                   (str(degrees["store"]), str(degrees["load"]))))
-    console.print(banks)
+    print_table(banks)
     sums = Table("block sum (B=64)", "barriers", "shared stores", "shared loads", "shuffles",
                  title="Reduction per block: measured (closed form)", title_justify="left")
     for kind in ("tree", "shuffle"):
@@ -74,7 +74,7 @@ def _render(lab) -> None:
         cells = [f"{form[key]}" if got is None else f"{got[key]:.0f} ({form[key]})"
                  for key in ("barriers", "shared_stores", "shared_loads", "shuffles")]
         sums.add_row(kind, *cells)
-    console.print(sums)
+    print_table(sums)
     if lab.engine == "cuda-simulator":
         console.print("[dim]numba's CUDA simulator has no warp shuffles: shfl_down_sync is emulated "
                       "(32 lanes exchange through a slot array between two warp barriers).[/dim]")
@@ -83,4 +83,4 @@ def _render(lab) -> None:
         checks.add_row(name, "pass" if v.passed else "[red]FAIL[/red]", f"{v.max_error:.3g}", f"{v.tolerance:.1g}")
     for name, why in lab.skipped.items():
         checks.add_row(name, "skipped", why, "")
-    console.print(checks)
+    print_table(checks)

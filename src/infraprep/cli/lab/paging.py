@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.cli.plotting import check_plot_path, new_figure, save_figure
 from infraprep.cli.progress import progress_bar
 from infraprep.errors import InvalidValue
@@ -72,18 +72,18 @@ def paging(
         table.add_column(column, justify="left" if column == "allocator" else "right")
     for s in stats:
         table.add_row(s["allocator"], *(f"{s[k]:.1%}" for k in SHARES), f"{s['mean_running']:.1f}")
-    console.print(table)
+    print_table(table)
     mapping = Table("serving", "operating system", "carries over", "breaks", title="Block table ↔ page table",
                     title_justify="left")
     for row in MAPPING:
         mapping.add_row(*row)
-    console.print(mapping)
+    print_table(mapping)
     walk = Table("step", "block tables", "refcounts", "free", "copies", title="Walkthrough (block size 4, 8 blocks)",
                  title_justify="left")
     for s in steps:
         walk.add_row(s["action"], " ".join(f"{k}{v}" for k, v in s["tables"].items()),
                      " ".join(f"{k}:{v}" for k, v in s["refcounts"].items()), str(s["free_blocks"]),
                      " ".join(f"{a}→{b}" for a, b in s["copies"]))
-    console.print(walk)
+    print_table(walk)
     if plot:
         console.print(f"plot: {plot}")

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.cli.progress import progress_bar
 from infraprep.errors import InfraprepError
 
@@ -39,6 +39,6 @@ def serve_bench(
     for name, r in bench.results.items():
         table.add_row(name, f"{r['generated_tokens']:,}", f"{r['iterations']:,}", f"{r['mean_batch']:.1f}",
                       f"{r['tokens_per_cpu_second']:,.0f}", f"{r['tokens_per_second']:,.0f}")
-    console.print(table)
+    print_table(table)
     console.print(f"continuous ÷ static: {bench.speedup:.2f}× per CPU-second ({bench.wall_speedup:.2f}× wall); "
                   f"same tokens: {'yes' if bench.outputs_match else 'NO'}")

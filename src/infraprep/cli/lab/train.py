@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from infraprep.cli.lab import app
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.cli.plotting import check_plot_path, new_figure, save_figure
 from infraprep.cli.progress import progress_bar
 
@@ -48,7 +48,7 @@ def _render(result) -> None:  # noqa: ANN001 - a labs.trainer.result.TrainResult
         table.add_row(str(row["stage"]), row["kind"], row["group"], f"{row['predicted_elements']:,}",
                       _n(row["measured_elements"]), "=" if ok else "≠", _n(row["calls"]),
                       format_bytes(row["predicted_bytes_sent"]), format_bytes(ring if not isinstance(ring, list) else ring[1]))
-    console.print(table)
+    print_table(table)
 
     table = Table(title="Model state per rank: calc train-memory vs the tensors held (binary units)", title_justify="left")
     for col in ("stage", "params pred.", "params meas.", "grads pred.", "grads meas.", "Adam pred.", "Adam meas."):
@@ -59,7 +59,7 @@ def _render(result) -> None:  # noqa: ANN001 - a labs.trainer.result.TrainResult
             measured = row[f"measured_{k}"]
             cells += [format_bytes(row[f"predicted_{k}"]), format_bytes(measured if not isinstance(measured, list) else measured[1])]
         table.add_row(str(row["stage"]), *cells)
-    console.print(table)
+    print_table(table)
 
     if c.pp > 1:
         table = Table(title=f"Pipeline ({c.schedule}): calc bubble vs measured idle share of a step; micro-batches "
@@ -69,7 +69,7 @@ def _render(result) -> None:  # noqa: ANN001 - a labs.trainer.result.TrainResult
         for row in cmp["pipeline"]:
             table.add_row(str(row["stage"]), f"{row['predicted_idle_fraction']:.1%}", f"{row['measured_idle_fraction']:.1%}",
                           str(row["predicted_in_flight"]), str(row["measured_in_flight"]))
-        console.print(table)
+        print_table(table)
         console.print("[dim]idle measured = 1 − compute/makespan per step, wall clock; CPU ranks sharing cores "
                       "and per-message latency inflate it relative to the closed form.[/dim]")
 

@@ -11,7 +11,7 @@ from infraprep.calc.units import format_bandwidth, format_bytes, format_seconds
 from infraprep.cli import quantity
 from infraprep.cli.lab import app
 from infraprep.cli.lab.steps import step_progress
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 
 JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
@@ -48,7 +48,7 @@ def zerocopy(
         with_read = format_seconds(t.seconds_with_read) if t.seconds_with_read else "—"
         table.add_row(t.name, t.scope, format_seconds(t.seconds), format_bandwidth(t.bytes_per_s),
                       f"{t.ratio_to(memcpy):.3g}", with_read, "yes" if t.shares_memory else "no (copy)")
-    console.print(table)
+    print_table(table)
     console.print(f"memcpy bandwidth on this machine: {format_bandwidth(memcpy)} (bytes copied per second; "
                   f"the physical limit for any path that copies)")
     met = "met" if report.ipc_speedup >= IPC_ACCEPTANCE else "[yellow]not met in this run[/yellow]"

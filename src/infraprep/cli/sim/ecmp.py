@@ -9,7 +9,7 @@ from rich.table import Table
 
 from infraprep.calc.units import format_seconds
 from infraprep.cli import quantity
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
+from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, print_table
 from infraprep.cli.sim import app
 from infraprep.errors import InvalidValue
 
@@ -95,6 +95,6 @@ def ecmp_cmd(
         ideal = r.config.ideal_s
         table.add_row(n, f"{r.idle_fraction:.1%}", f"{r.mean_throughput:.1%}", f"{r.worst_throughput_p50:.1%}",
                       f"{format_seconds(p50, 3)} / {format_seconds(p99, 3)}", f"{p50 / ideal:.2f} / {p99 / ideal:.2f}")
-    console.print(table)
+    print_table(table)
     if plot:
         console.print(f"[dim]plot written to {plot}[/dim]")

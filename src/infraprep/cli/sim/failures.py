@@ -8,7 +8,7 @@ from rich.table import Table
 
 from infraprep.calc.units import format_seconds, parse_count, parse_seconds
 from infraprep.cli import quantity
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, emit_json, print_table
 from infraprep.cli.plotting import check_plot_path
 from infraprep.cli.progress import progress_bar
 from infraprep.cli.sim import app
@@ -88,7 +88,7 @@ def _render(result) -> None:
     for row in d["scaling"]:
         table.add_row(f"{row['gpus']:,}", format_seconds(row["analytic_mtbf_h"] * 3600),
                       format_seconds(row["mc_mtbf_h"] * 3600), f"{row['failures']:,}")
-    console.print(table)
+    print_table(table)
     i = d["interval"]
     table = Table("interval", "value", "goodput", title=f"Checkpoint interval at {d['gpus']:,} GPUs (job MTBF "
                   f"{format_seconds(d['job_mtbf_h'] * 3600)}, δ = {format_seconds(d['write_time_s'])}, "
@@ -97,17 +97,17 @@ def _render(result) -> None:
     table.add_row("Daly (higher order)", format_seconds(i["daly_s"]),
                   f"{i['mc_goodput_at_daly']:.2%} MC / {i['daly_model_goodput_at_daly']:.2%} model")
     table.add_row("Monte Carlo optimum", format_seconds(i["mc_optimal_s"]), f"{i['mc_vs_daly']:+.2%} vs Daly")
-    console.print(table)
+    print_table(table)
     table = Table("restart R", "goodput (MC)", "goodput (Daly model)", title="Effect of restart time (at Daly's τ)",
                   title_justify="left")
     for row in d["restart_effect"]:
         table.add_row(format_seconds(row["restart_s"]), f"{row['mc_goodput']:.2%}", f"{row['daly_model_goodput']:.2%}")
-    console.print(table)
+    print_table(table)
     table = Table("hot spares", "goodput", title=f"Effect of hot spares (repair {format_seconds(d['repair_time_s'])}; "
                   f"nodes in repair on average = repair/MTBF = {d['nodes_in_repair_mean']:.3g})", title_justify="left")
     for row in d["spares_effect"]:
         table.add_row(str(row["spares"]), f"{row['goodput']:.2%}")
-    console.print(table)
+    print_table(table)
 
 
 def _plot(result, path: str) -> None:

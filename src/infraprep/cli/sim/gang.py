@@ -6,7 +6,7 @@ import typer
 from rich.table import Column, Table
 
 from infraprep.calc.units import format_seconds
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, emit_json, print_table
 from infraprep.cli.plotting import check_plot_path
 from infraprep.cli.progress import progress_bar
 from infraprep.cli.sim import app
@@ -75,7 +75,7 @@ def _render(out: dict) -> None:
                   title="Classic deadlock: two 6-pod jobs, 8 GPUs (2 nodes × 4)", title_justify="left")
     for name, r in out["classic_deadlock"].items():
         table.add_row(name, "YES" if r["deadlocked"] else "no", f"{r['completed']}/{r['total']}", str(r["held_at_end"]))
-    console.print(table)
+    print_table(table)
     c, t = out["cluster"], out["trace"]
     table = Table(Column("scheduler", no_wrap=True), "util: all / loaded", "held idle", "wait p50 / p99", "frag",
                   "done", "span: nodes / racks",
@@ -86,7 +86,7 @@ def _render(out: dict) -> None:
         table.add_row(name, f"{r['utilization']:.0%} / {r['utilization_loaded']:.0%}", f"{r['held_idle']:.1%}",
                       f"{_secs(r['wait_p50'])} / {_secs(r['wait_p99'])}", f"{r['fragmentation']:.0%}", done,
                       f"{r['mean_nodes']:.2f} / {r['mean_racks']:.2f}")
-    console.print(table)
+    print_table(table)
 
 
 def _secs(value: float) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
+from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, print_table
 from infraprep.cli.sim import app
 from infraprep.errors import InvalidValue
 
@@ -95,7 +95,7 @@ def pfc_cmd(
             row += [str(sum(run.delivered_per_step)), str(run.dropped), str(run.stuck),
                     "FROZEN" if run.frozen else "flowing"]
         table.add_row(*row)
-    console.print(table)
+    print_table(table)
     if result.cycles["pfc"]:
         console.print("cycle: " + " → ".join(result.cycles["pfc"]))
     else:

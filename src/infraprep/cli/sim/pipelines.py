@@ -8,7 +8,7 @@ from rich.table import Column, Table
 
 from infraprep.calc.units import format_seconds
 from infraprep.cli import quantity
-from infraprep.cli.output import JSON_HELP, console, emit_json
+from infraprep.cli.output import JSON_HELP, console, emit_json, print_table
 from infraprep.cli.plotting import check_plot_path
 from infraprep.cli.progress import progress_bar
 from infraprep.cli.sim import app
@@ -70,7 +70,7 @@ def pipelines(
         s = row["strategies"]
         table.add_row(f"{row['failures_per_day']:g}", format_seconds(row["node_mtbf_h"] * 3600),
                       *(f"{s[k]['goodput']:.1%}" for k in STRATEGIES), format_seconds(row["checkpoint_interval_s"]))
-    console.print(table)
+    print_table(table)
     console.print(f"[dim]templates for {min(result['templates'])}–{max(result['templates'])} nodes; assumptions: "
                   f"reconfigure {format_seconds(reconfigure)}, failover {format_seconds(failover)}, Bamboo overhead "
                   f"{bamboo_overhead:.0%}, fallback checkpoint every {format_seconds(fallback_interval)}[/dim]")

@@ -19,7 +19,7 @@ from infraprep.cli.calc.bubble import (
     Weight,
     pipeline_config,
 )
-from infraprep.cli.output import JSON_HELP, console, emit_json, error_console
+from infraprep.cli.output import JSON_HELP, console, emit_json, error_console, print_table
 from infraprep.cli.sim import app
 
 PROGRESS_FROM_OPS = 20_000  # below this a timeline builds in a blink: no bar
@@ -95,7 +95,7 @@ def schedule_command(
         ops = " ".join(f"{k}×{n}" for k, n in counts[rank].items())
         table.add_row(str(rank), f"{timeline.busy[rank]:.6g}", f"{timeline.idle[rank]:.6g}",
                       f"{timeline.peak_activations[rank]:g}", ops)
-    console.print(table)
+    print_table(table)
     same = "=" if abs(timeline.bubble_time - closed.bubble_time) <= 1e-9 * max(1.0, timeline.makespan) else "≠"
     console.print(f"makespan {timeline.makespan:.6g}; bubble (largest idle) {timeline.bubble_time:.6g} {same} "
                   f"closed form {closed.formula}")
