@@ -32,8 +32,7 @@ def hardware(
     columns = ("GPU", "BF16\nTFLOP/s", "FP8\nTFLOP/s", "HBM\nGB", "HBM\nTB/s", "ridge\nFLOP/B", "scale-up\nGB/s/dir",
                "NIC\nGB/s", "power\nW")
     table = Table(*(Column(c, no_wrap=True, justify="left" if c == "GPU" else "right") for c in columns),
-                  title="Accelerators (dense peaks; decimal units)", title_justify="left",
-                  collapse_padding=console.width < 100)
+                  title="Accelerators (dense peaks; decimal units)", title_justify="left")
     for a in chosen:
         fp8 = a.dense_flops.get("fp8")
         table.add_row(a.name, _figure(a.peak("bf16"), 1e12), _figure(fp8, 1e12), _figure(a.hbm_bytes, 1e9),
