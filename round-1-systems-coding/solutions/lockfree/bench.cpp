@@ -6,7 +6,8 @@
 // mpmc: infraprep::MpmcQueue vs boost::lockfree::queue (bounded_push: no allocation) vs mutex queue.
 // One operation = one item moved (a push and its pop). Each rep runs every contender once, in turn, so
 // a burst of load from other processes hits all of them alike; the best rep per contender is kept.
-// Every run checks that the consumers' sum equals the producers' (nothing lost or duplicated).
+// Every run checks that the consumers' sum equals the producers' (nothing lost or duplicated). When the
+// threads fit on the process's CPUs one each, each is pinned to its own ("pinned" in the output).
 // Prints one JSON object. boost is optional: without its headers the boost rows are absent and
 // "boost" is false. Build: g++ -std=c++17 -O2 -pthread bench.cpp
 #include <algorithm>
@@ -90,6 +91,7 @@ constexpr std::uint64_t kFlushEvery = 256;
 struct Sample {
   double seconds;
   bool checksum_ok;
+  bool pinned;  // every thread ran pinned to a CPU of its own (driver_support.hpp, pin_thread)
 };
 
 // Moves `items` values 1..items from `producers` threads to `consumers` threads through a fresh Queue.
@@ -100,9 +102,12 @@ Sample run_once(std::size_t capacity, std::uint64_t items, unsigned producers, u
   Queue queue(capacity);
   std::atomic<bool> go{false};
   std::atomic<std::uint64_t> popped{0}, popped_sum{0};
+  std::atomic<unsigned> pinned{0};
   std::vector<std::thread> threads;
+  const unsigned total = producers + consumers;
   for (unsigned p = 0; p < producers; ++p) {
     threads.emplace_back([&, p] {
+      if (infraprep::driver::pin_thread(p, total)) pinned.fetch_add(1, std::memory_order_relaxed);
       while (!go.load(std::memory_order_acquire)) infraprep::driver::cpu_relax();
       for (std::uint64_t v = p + 1; v <= items; v += producers) {
         Backoff backoff;
@@ -111,7 +116,8 @@ Sample run_once(std::size_t capacity, std::uint64_t items, unsigned producers, u
     });
   }
   for (unsigned c = 0; c < consumers; ++c) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, c] {
+      if (infraprep::driver::pin_thread(producers + c, total)) pinned.fetch_add(1, std::memory_order_relaxed);
       while (!go.load(std::memory_order_acquire)) infraprep::driver::cpu_relax();
       // The shared count of popped items tells consumers when to stop. It is updated in batches (and
       // whenever the queue looks empty) so that the harness adds no atomic read-modify-write per item.
@@ -141,7 +147,7 @@ Sample run_once(std::size_t capacity, std::uint64_t items, unsigned producers, u
   go.store(true, std::memory_order_release);
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return {seconds, popped_sum.load() == items * (items + 1) / 2};
+  return {seconds, popped_sum.load() == items * (items + 1) / 2, pinned.load() == total};
 }
 
 struct Contender {
@@ -149,6 +155,7 @@ struct Contender {
   Sample (*run)(std::size_t, std::uint64_t, unsigned, unsigned);
   std::vector<double> ops_per_s;
   bool checksum_ok = true;
+  bool pinned = true;
 };
 
 std::string array(const std::vector<double>& values) {
@@ -198,6 +205,7 @@ int main(int argc, char** argv) {
       const Sample s = c.run(capacity, items, producers, consumers);
       c.ops_per_s.push_back(items / s.seconds);
       c.checksum_ok = c.checksum_ok && s.checksum_ok;
+      c.pinned = c.pinned && s.pinned;
     }
   }
 
@@ -215,6 +223,7 @@ int main(int argc, char** argv) {
   out.add("kind", kind).add("items", items).add("reps", reps).add("producers", static_cast<std::uint64_t>(producers))
       .add("consumers", static_cast<std::uint64_t>(consumers)).add("capacity", capacity)
       .add("boost", static_cast<bool>(INFRAPREP_HAVE_BOOST))
+      .add("pinned", std::all_of(contenders.begin(), contenders.end(), [](const Contender& c) { return c.pinned; }))
 #if INFRAPREP_HAVE_BOOST
       .add("boost_version", std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000))
 #endif

@@ -103,8 +103,9 @@ def _render(report) -> None:
 def _render_bench(result) -> None:
     from rich import box
 
+    pinning = "threads pinned one per CPU" if result.pinned else "threads not pinned (more than CPUs)"
     title = (f"{result.kind.upper()} throughput, {result.producers}P/{result.consumers}C, "
-             f"best of {result.reps} (ops/s = items moved per second)")
+             f"best of {result.reps}, {pinning} (ops/s = items moved per second)")
     table = Table("contender", "best Mops/s", "ours ÷ this", "checksum", title=title, title_justify="left",
                   box=box.SIMPLE_HEAD)
     ours = result.ours.best_ops_per_s

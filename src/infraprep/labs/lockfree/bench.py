@@ -2,7 +2,9 @@
 
 ``bench.cpp`` runs every contender once per rep, in turn, so a burst of load from other processes
 hits all of them alike, and keeps each one's best rep (ops/s; one op = one item pushed and popped).
-Ratios of the bests are what this noisy, shared machine can report honestly.
+Ratios of the bests are what this noisy, shared machine can report honestly. When the threads fit on
+the CPUs one each (SPSC on 2 or more), each is pinned to its own, so the two sides always run at
+once on different cores and a rep measures the queue rather than the scheduler (``pinned``).
 
 boost is optional: without its headers (Debian: ``apt-get install libboost-dev``) the boost rows are
 absent and their ratios are ``None``, reported as unavailable.
@@ -44,6 +46,7 @@ class BenchResult:
     capacity: int
     boost_version: str | None  # None: boost headers not found at build time
     contenders: tuple[Contender, ...]
+    pinned: bool = False  # every thread of every rep ran pinned to a CPU of its own (threads <= CPUs)
 
     def contender(self, name: str) -> Contender | None:
         return next((c for c in self.contenders if c.name == name), None)
@@ -75,6 +78,7 @@ class BenchResult:
         return {
             "kind": self.kind, "items": self.items, "reps": self.reps, "producers": self.producers,
             "consumers": self.consumers, "capacity": self.capacity, "boost_version": self.boost_version,
+            "pinned": self.pinned,
             "contenders": [{"name": c.name, "best_ops_per_s": c.best_ops_per_s, "samples": list(c.samples),
                             "checksum_ok": c.checksum_ok} for c in self.contenders],
             "vs_boost": self.vs_boost, "vs_mutex": self.vs_mutex,
@@ -101,4 +105,5 @@ def run_bench(kind: str, items: int = 2_000_000, reps: int = 5, producers: int =
     contenders = tuple(
         Contender(c["name"], c["best_ops_per_s"], tuple(c["ops_per_s"]), c["checksum_ok"]) for c in r["contenders"]
     )
-    return BenchResult(kind, items, reps, producers, consumers, capacity, r.get("boost_version"), contenders)
+    return BenchResult(kind, items, reps, producers, consumers, capacity, r.get("boost_version"), contenders,
+                       bool(r.get("pinned")))
