@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.box import SIMPLE
 from rich.panel import Panel
 from rich.table import Column, Table
 
@@ -88,8 +87,7 @@ def _render(result) -> None:
                       "MFU", "memory", title=title, title_justify="left")
     else:
         table = Table(*(Column(c, no_wrap=True) for c in ("#", "layout", "mb × m", "ZeRO ·\nrecompute", "step", "MFU",
-                                                          "memory")), title=title, title_justify="left", box=SIMPLE,
-                      show_edge=False, pad_edge=False)
+                                                          "memory")), title=title, title_justify="left")
     for n, p in enumerate(result.plans, 1):
         lay, opt = p.layout, p.option
         degrees = f"DP{lay.dp} TP{lay.tp} PP{lay.pp}{'*' if lay.split == 'balanced' else ''} CP{lay.cp}"
